@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'NasBurnin.Cmdlets.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0c6f53-8f7e-4f0c-9a43-4f1e2f7b9c21'
+    Author               = 'NasBurnin contributors'
+    CompanyName          = 'NasBurnin'
+    Copyright            = '(c) NasBurnin contributors. MIT License.'
+    Description          = 'Burn in NAS drives over SSH, decide pass or fail from evidence, never wipe the wrong disk, and keep results, operators, audit events and backups in an embedded SQLite store.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('NasBurnin.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-BurninConfig'
+        'Get-BurninStore'
+        'Set-BurninConfig'
+        'Use-BurninStore'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('NAS', 'burn-in', 'SMART', 'badblocks', 'ZFS', 'SSH', 'storage', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'Foundation: store, configuration, help.'
+        }
+    }
+}

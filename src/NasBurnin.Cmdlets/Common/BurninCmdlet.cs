@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Common;
+
+/// <summary>
+/// Base for NasBurnin cmdlets: the session's store, a cancellation token tied to Ctrl+C, and error
+/// helpers. Cmdlets stay thin: bind, validate, confirm, call the engine, write objects.
+/// </summary>
+public abstract class BurninCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
+    protected CancellationToken Cancellation => _stop.Token;
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>The session's store; a store that cannot be opened is a terminating error.</summary>
+    internal BurninStore Store
+    {
+        get
+        {
+            try
+            {
+                return ModuleSession.Current.GetStore();
+            }
+            catch (BurninException e)
+            {
+                ThrowTerminatingError(ErrorRecords.From(e));
+                throw; // not reached
+            }
+        }
+    }
+
+    /// <summary>Runs an engine call; a failure becomes a terminating error with the item as target.</summary>
+    internal T Terminating<T>(Func<T> call, object? target = null)
+    {
+        try
+        {
+            return call();
+        }
+        catch (BurninException e)
+        {
+            ThrowTerminatingError(ErrorRecords.From(e, target));
+            throw; // not reached
+        }
+    }
+
+    /// <summary>Runs an engine call for one item; a failure is written as a non-terminating error for that item.</summary>
+    internal bool PerItem(Action call, object? target)
+    {
+        try
+        {
+            call();
+            return true;
+        }
+        catch (BurninException e)
+        {
+            WriteError(ErrorRecords.From(e, target));
+            return false;
+        }
+    }
+
+    /// <summary>Resolves a user-supplied path (relative to the current PowerShell location, ~ allowed) to a file system path.</summary>
+    protected string ResolveFilePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+}

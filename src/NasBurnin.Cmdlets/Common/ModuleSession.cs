@@ -1,0 +1,49 @@
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Common;
+
+/// <summary>
+/// What one runspace remembers between commands: the store it uses. Keyed by runspace, so parallel
+/// runspaces (jobs, ForEach-Object -Parallel, test hosts) never see each other's choices.
+/// </summary>
+internal sealed class ModuleSession
+{
+    private static readonly ConditionalWeakTable<object, ModuleSession> Sessions = new();
+    private static readonly object Global = new();
+
+    private readonly object _gate = new();
+    private string? _chosenPath;
+    private BurninStore? _store;
+
+    public static ModuleSession Current =>
+        Sessions.GetValue((object?)Runspace.DefaultRunspace ?? Global, _ => new ModuleSession());
+
+    /// <summary>The store chosen with Use-BurninStore, else the default location (re-read each time, so
+    /// a changed $env:NASBURNIN_HOME takes effect).</summary>
+    public string StorePath => _chosenPath ?? StoreLocation.DefaultPath();
+
+    public BurninStore GetStore()
+    {
+        lock (_gate)
+        {
+            var path = Path.GetFullPath(StorePath);
+            if (_store is null || _store.Path != path)
+                _store = BurninStore.Open(path);
+            return _store;
+        }
+    }
+
+    /// <summary>Opens (creating) the store at <paramref name="path"/> and makes it this session's store.</summary>
+    public BurninStore UseStore(string path)
+    {
+        var store = BurninStore.Open(path);
+        lock (_gate)
+        {
+            _chosenPath = store.Path;
+            _store = store;
+        }
+        return store;
+    }
+}

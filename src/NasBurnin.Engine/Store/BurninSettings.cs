@@ -1,0 +1,11 @@
+namespace NasBurnin.Engine.Store;
+
+/// <summary>The effective configuration: stored values, else defaults.</summary>
+public sealed record BurninSettings(
+    int LogRetentionDays,
+    int BackupKeep,
+    int PollIntervalMinutes,
+    int TemperatureLimitC,
+    string HostWorkDir,
+    int MaxParallelRuns,
+    double StallHours);
