@@ -10,6 +10,7 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('NasBurnin.Format.ps1xml')
     CmdletsToExport      = @(
+        'Get-BurninAuditEvent'
         'Get-BurninConfig'
         'Get-BurninStore'
         'Set-BurninConfig'

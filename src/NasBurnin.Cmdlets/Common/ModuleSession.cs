@@ -1,5 +1,6 @@
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Common;
@@ -34,6 +35,14 @@ internal sealed class ModuleSession
             return _store;
         }
     }
+
+    /// <summary>
+    /// Who acts in this session: the signed-in operator (Connect-BurninOperator), else the OS user.
+    /// </summary>
+    public Actor Actor => SignedInOperator is { } op ? new Actor(op, Actor.CurrentSource()) : Actor.OsUser();
+
+    /// <summary>The NasBurnin user signed in with Connect-BurninOperator, if any.</summary>
+    public string? SignedInOperator { get; set; }
 
     /// <summary>Opens (creating) the store at <paramref name="path"/> and makes it this session's store.</summary>
     public BurninStore UseStore(string path)
