@@ -39,7 +39,7 @@ public sealed class SettingDefinition
             v => v is string s && SafeRemotePath.IsMatch(s) && !s.Split('/').Contains("..") ? null : "not a safe path", description);
 
     // Remote paths end up in commands on the NAS: allow only a conservative alphabet.
-    private static readonly Regex SafeRemotePath = new("^/[A-Za-z0-9._/-]{0,200}$", RegexOptions.CultureInvariant);
+    private static readonly Regex SafeRemotePath = new(@"^/[A-Za-z0-9._/-]{0,200}\z", RegexOptions.CultureInvariant);
 
     /// <summary>Converts and checks a value; throws a BurninException naming the setting and what is accepted.</summary>
     public object Normalize(object? value)
