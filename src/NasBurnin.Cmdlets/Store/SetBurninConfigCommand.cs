@@ -33,6 +33,9 @@ public sealed class SetBurninConfigCommand : BurninCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public double? StallHours { get; set; }
 
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public int? RunnerPollSeconds { get; set; }
+
     /// <summary>Write the resulting configuration to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }

@@ -10,6 +10,7 @@ public sealed class BurninConfig
     public string HostWorkDir { get; init; } = "";
     public int MaxParallelRuns { get; init; }
     public double StallHours { get; init; }
+    public int RunnerPollSeconds { get; init; }
     public string StorePath { get; init; } = "";
 
     internal static BurninConfig From(NasBurnin.Engine.Store.BurninSettings s, string storePath) => new()
@@ -21,6 +22,7 @@ public sealed class BurninConfig
         HostWorkDir = s.HostWorkDir,
         MaxParallelRuns = s.MaxParallelRuns,
         StallHours = s.StallHours,
+        RunnerPollSeconds = s.RunnerPollSeconds,
         StorePath = storePath,
     };
 }

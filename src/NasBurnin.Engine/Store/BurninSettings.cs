@@ -8,4 +8,5 @@ public sealed record BurninSettings(
     int TemperatureLimitC,
     string HostWorkDir,
     int MaxParallelRuns,
-    double StallHours);
+    double StallHours,
+    int RunnerPollSeconds);

@@ -93,9 +93,12 @@ public static class SettingDefinitions
     public static readonly SettingDefinition StallHours =
         SettingDefinition.Number(nameof(StallHours), 6.0, 0.001, 720, "Hours without progress after which a running stage is reported Stalled.");
 
+    public static readonly SettingDefinition RunnerPollSeconds =
+        SettingDefinition.Int(nameof(RunnerPollSeconds), 30, 1, 600, "How often the runner on a NAS checks self-tests and drive temperature.");
+
     public static IReadOnlyList<SettingDefinition> All { get; } = new[]
     {
-        LogRetentionDays, BackupKeep, PollIntervalMinutes, TemperatureLimitC, HostWorkDir, MaxParallelRuns, StallHours,
+        LogRetentionDays, BackupKeep, PollIntervalMinutes, TemperatureLimitC, HostWorkDir, MaxParallelRuns, StallHours, RunnerPollSeconds,
     };
 
     public static SettingDefinition Find(string name) =>

@@ -28,7 +28,8 @@ public sealed class SettingsRepository
             (int)V(SettingDefinitions.TemperatureLimitC),
             (string)V(SettingDefinitions.HostWorkDir),
             (int)V(SettingDefinitions.MaxParallelRuns),
-            (double)V(SettingDefinitions.StallHours));
+            (double)V(SettingDefinitions.StallHours),
+            (int)V(SettingDefinitions.RunnerPollSeconds));
     }
 
     /// <summary>

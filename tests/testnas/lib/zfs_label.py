@@ -65,7 +65,7 @@ def main():
         for base in (0, LABEL, tail - 2 * LABEL, tail - LABEL):
             os.pwrite(fd, nv, base + NVLIST_AT)
             for n in range(4):
-                ub = struct.pack("<QQQQQ", UB_MAGIC, 5000, 4 + n, pool_guid + vdev_guid, now)
+                ub = struct.pack("<QQQQQ", UB_MAGIC, 5000, 4 + n, (pool_guid + vdev_guid) & 0xFFFFFFFFFFFFFFFF, now)
                 os.pwrite(fd, ub, base + UBER_AT + n * UBER_SIZE)
         os.fsync(fd)
     finally:

@@ -1,0 +1,41 @@
+namespace NasBurnin.Engine.Burnin;
+
+/// <summary>Run states. Queued and Stalled are Running's neighbours: a queued run waits for a slot on
+/// its host; a stalled one has made no progress for StallHours.</summary>
+public static class RunStates
+{
+    public const string Queued = "Queued";
+    public const string Running = "Running";
+    public const string Stalled = "Stalled";
+    public const string Finished = "Finished";
+    public const string Aborted = "Aborted";
+    public const string Interrupted = "Interrupted";
+
+    public static bool IsFinal(string state) => state is Finished or Aborted or Interrupted;
+}
+
+/// <summary>Run results: Running until the run ends, then Pass or Fail from the evidence, or Aborted / Interrupted.</summary>
+public static class RunResults
+{
+    public const string Running = "Running";
+    public const string Pass = "Pass";
+    public const string Fail = "Fail";
+    public const string Aborted = "Aborted";
+    public const string Interrupted = "Interrupted";
+}
+
+public sealed record RunRecord(
+    long Id, long DriveId, long? HostId, string HostName, string Device, string? Serial, string Profile,
+    string State, string Result, IReadOnlyList<string> Reasons, string Operator, string? RemoteId, string? WorkDir,
+    int? QueuePosition, int EventsSeen, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+
+public sealed record StageRecord(
+    long Id, long RunId, int Ordinal, StageKind Stage, string State, double? Progress, int? Phase, int? Phases,
+    string? Pattern, bool Paused, string? Summary, string? LogText, string Operator,
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? LastProgressAt, string? Serial, string HostName);
+
+/// <summary>Filters for reading runs; null means any.</summary>
+public sealed record RunQuery(
+    IReadOnlyCollection<long>? RunIds = null, IReadOnlyCollection<string>? States = null,
+    IReadOnlyCollection<string>? Results = null, string? SerialLike = null, string? HostName = null,
+    bool UnfinishedOnly = false);

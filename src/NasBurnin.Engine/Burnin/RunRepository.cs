@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Engine.Burnin;
+
+/// <summary>The <c>burnin_runs</c> and <c>burnin_stages</c> tables.</summary>
+public sealed class RunRepository
+{
+    private readonly BurninStore _store;
+
+    public RunRepository(BurninStore store) => _store = store;
+
+    internal static long Insert(SqliteConnection c, SqliteTransaction tx, IClock clock, long driveId, long? hostId, string hostName,
+        string device, string? serial, string profile, IReadOnlyList<StageKind> stages, Actor actor, string remoteId, string workDir, long? unlockId)
+    {
+        var now = StoreTime.Format(clock.UtcNow);
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            INSERT INTO burnin_runs(drive_id, host_id, host_name, device_path, serial, profile, state, result, operator, remote_id, work_dir, unlock_id, created_at)
+            VALUES ($drive, $host, $hostName, $device, $serial, $profile, 'Queued', 'Running', $op, $remote, $work, $unlock, $now) RETURNING id
+            """;
+        cmd.Parameters.AddWithValue("$drive", driveId);
+        cmd.Parameters.AddWithValue("$host", (object?)hostId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$hostName", hostName);
+        cmd.Parameters.AddWithValue("$device", device);
+        cmd.Parameters.AddWithValue("$serial", (object?)serial ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$profile", profile);
+        cmd.Parameters.AddWithValue("$op", actor.Operator);
+        cmd.Parameters.AddWithValue("$remote", remoteId);
+        cmd.Parameters.AddWithValue("$work", workDir);
+        cmd.Parameters.AddWithValue("$unlock", (object?)unlockId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$now", now);
+        var runId = (long)cmd.ExecuteScalar()!;
+        for (var i = 0; i < stages.Count; i++)
+        {
+            using var s = c.CreateCommand();
+            s.Transaction = tx;
+            s.CommandText = "INSERT INTO burnin_stages(run_id, ordinal, stage, state, operator) VALUES ($run, $n, $stage, 'Pending', $op)";
+            s.Parameters.AddWithValue("$run", runId);
+            s.Parameters.AddWithValue("$n", i + 1);
+            s.Parameters.AddWithValue("$stage", stages[i].ToString());
+            s.Parameters.AddWithValue("$op", actor.Operator);
+            s.ExecuteNonQuery();
+        }
+        return runId;
+    }
+
+    public IReadOnlyList<RunRecord> Query(RunQuery q) => _store.Read(c => Query(c, null, q));
+
+    internal static IReadOnlyList<RunRecord> Query(SqliteConnection c, SqliteTransaction? tx, RunQuery q)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        var where = new List<string>();
+        AddIn(cmd, where, "id", "$id", q.RunIds?.Cast<object>().ToList());
+        AddIn(cmd, where, "state", "$st", q.States?.Cast<object>().ToList());
+        AddIn(cmd, where, "result", "$rs", q.Results?.Cast<object>().ToList());
+        if (q.SerialLike is { } serial) { where.Add("serial LIKE $serial ESCAPE '\\'"); cmd.Parameters.AddWithValue("$serial", serial); }
+        if (q.HostName is { } host) { where.Add("host_name = $hn COLLATE NOCASE"); cmd.Parameters.AddWithValue("$hn", host); }
+        if (q.UnfinishedOnly) where.Add("state NOT IN ('Finished', 'Aborted', 'Interrupted')");
+        cmd.CommandText = "SELECT * FROM burnin_runs" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY id";
+        var list = new List<RunRecord>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(new RunRecord(
+                r.GetInt64(r.GetOrdinal("id")), r.GetInt64(r.GetOrdinal("drive_id")), r.NullableInt64("host_id"),
+                r.GetString(r.GetOrdinal("host_name")), r.GetString(r.GetOrdinal("device_path")), r.NullableString("serial"),
+                r.GetString(r.GetOrdinal("profile")), r.GetString(r.GetOrdinal("state")), r.NullableString("result") ?? RunResults.Running,
+                ReadReasons(r.NullableString("reasons")), r.GetString(r.GetOrdinal("operator")), r.NullableString("remote_id"),
+                r.NullableString("work_dir"), (int?)r.NullableInt64("queue_position"), (int)(r.NullableInt64("events_seen") ?? 0),
+                StoreTime.Parse(r.GetString(r.GetOrdinal("created_at"))), r.NullableTime("started_at"), r.NullableTime("finished_at")));
+        }
+        return list;
+    }
+
+    public IReadOnlyList<StageRecord> Stages(IReadOnlyCollection<long>? runIds, bool includeLog) => _store.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        var where = new List<string>();
+        AddIn(cmd, where, "s.run_id", "$run", runIds?.Cast<object>().ToList());
+        cmd.CommandText = $"""
+            SELECT s.*, r.serial AS run_serial, r.host_name AS run_host, {(includeLog ? "s.log_text" : "NULL")} AS log
+            FROM burnin_stages s JOIN burnin_runs r ON r.id = s.run_id
+            {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
+            ORDER BY s.run_id, s.ordinal
+            """;
+        var list = new List<StageRecord>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(new StageRecord(
+                r.GetInt64(r.GetOrdinal("id")), r.GetInt64(r.GetOrdinal("run_id")), (int)r.GetInt64(r.GetOrdinal("ordinal")),
+                Enum.Parse<StageKind>(r.GetString(r.GetOrdinal("stage"))), r.GetString(r.GetOrdinal("state")),
+                r.NullableDouble("progress"), (int?)r.NullableInt64("phase"), (int?)r.NullableInt64("phases"), r.NullableString("pattern"),
+                (r.NullableInt64("paused") ?? 0) != 0, r.NullableString("summary"), r.NullableString("log"), r.GetString(r.GetOrdinal("operator")),
+                r.NullableTime("started_at"), r.NullableTime("finished_at"), r.NullableTime("last_progress_at"),
+                r.NullableString("run_serial"), r.GetString(r.GetOrdinal("run_host"))));
+        }
+        return list;
+    });
+
+    internal static void AddIn(SqliteCommand cmd, List<string> where, string column, string prefix, IReadOnlyList<object>? values)
+    {
+        if (values is null) return;
+        if (values.Count == 0) { where.Add("0"); return; }
+        var names = new List<string>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            names.Add(prefix + i);
+            cmd.Parameters.AddWithValue(prefix + i, values[i]);
+        }
+        where.Add($"{column} IN ({string.Join(", ", names)})");
+    }
+
+    internal static string WriteReasons(IReadOnlyList<string> reasons) => JsonSerializer.Serialize(reasons);
+
+    private static IReadOnlyList<string> ReadReasons(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return Array.Empty<string>();
+        try { return JsonSerializer.Deserialize<string[]>(json) ?? Array.Empty<string>(); }
+        catch (JsonException) { return new[] { json }; }
+    }
+}

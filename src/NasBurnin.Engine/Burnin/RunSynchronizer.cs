@@ -1,0 +1,256 @@
+using Microsoft.Data.Sqlite;
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Engine.Burnin;
+
+/// <summary>
+/// Brings the store up to date with what the runners on a host report: states, progress, stalls,
+/// runner events (as audit events), and for finished runs their logs, SMART snapshots and verdict.
+/// One transaction per run, so a reader never sees a run half-updated.
+/// </summary>
+public sealed class RunSynchronizer
+{
+    private readonly BurninStore _store;
+    private readonly Func<string, SmartEvidence?> _readSmart;
+    private readonly BurninSettings _settings;
+
+    public RunSynchronizer(BurninStore store, Func<string, SmartEvidence?> readSmart, BurninSettings settings)
+    {
+        _store = store;
+        _readSmart = readSmart;
+        _settings = settings;
+    }
+
+    public void Apply(RunRecord run, RemoteRunStatus? remote, IReadOnlyList<string> queue)
+    {
+        var now = _store.Clock.UtcNow;
+        _store.Write((c, tx) =>
+        {
+            if (remote is null || remote.Missing)
+            {
+                MarkGone(c, tx, run, now);
+                return;
+            }
+            var state = remote.State switch
+            {
+                "Queued" => RunStates.Queued,
+                "Finished" => RunStates.Finished,
+                "Aborted" => RunStates.Aborted,
+                "Interrupted" => RunStates.Interrupted,
+                _ => RunStates.Running,
+            };
+            var stages = StageRows(c, tx, run.Id);
+            var anyProgress = false;
+            foreach (var (ordinal, rs) in remote.Stages)
+            {
+                if (!stages.TryGetValue(ordinal, out var row)) continue;
+                var changed = row.State != rs.State || (rs.Progress?.Percent ?? -1) != (row.Progress ?? -1);
+                anyProgress |= changed;
+                UpdateStage(c, tx, row.Id, rs, changed ? now : null);
+            }
+            if (state == RunStates.Running && !anyProgress && IsStalled(stages.Values, now))
+                state = RunStates.Stalled;
+
+            var position = state == RunStates.Queued && run.RemoteId is { } rid && queue.Contains(rid) ? queue.ToList().IndexOf(rid) + 1 : (int?)null;
+            var seen = IngestEvents(c, tx, run, remote);
+            string? result = null;
+            IReadOnlyList<string>? reasons = null;
+            if (RunStates.IsFinal(state))
+            {
+                (result, reasons) = Finalize(c, tx, run, remote, state, now);
+                StoreSnapshots(c, tx, run, remote, now);
+            }
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = """
+                UPDATE burnin_runs SET state = $state, queue_position = $pos, events_seen = $seen,
+                    started_at = COALESCE(started_at, $started), finished_at = COALESCE($finished, finished_at),
+                    result = COALESCE($result, result), reasons = COALESCE($reasons, reasons)
+                WHERE id = $id
+                """;
+            cmd.Parameters.AddWithValue("$state", state);
+            cmd.Parameters.AddWithValue("$pos", (object?)position ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$seen", seen);
+            cmd.Parameters.AddWithValue("$started", remote.Started is { } s ? StoreTime.Format(s) : DBNull.Value);
+            cmd.Parameters.AddWithValue("$finished", RunStates.IsFinal(state) ? StoreTime.Format(remote.Finished ?? now) : DBNull.Value);
+            cmd.Parameters.AddWithValue("$result", (object?)result ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$reasons", reasons is null ? DBNull.Value : RunRepository.WriteReasons(reasons));
+            cmd.Parameters.AddWithValue("$id", run.Id);
+            cmd.ExecuteNonQuery();
+        });
+    }
+
+    private sealed record StageRow(long Id, string State, double? Progress, DateTimeOffset? LastProgressAt, DateTimeOffset? StartedAt);
+
+    private static Dictionary<int, StageRow> StageRows(SqliteConnection c, SqliteTransaction tx, long runId)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT id, ordinal, state, progress, last_progress_at, started_at FROM burnin_stages WHERE run_id = $r";
+        cmd.Parameters.AddWithValue("$r", runId);
+        var map = new Dictionary<int, StageRow>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            map[(int)r.GetInt64(1)] = new StageRow(r.GetInt64(0), r.GetString(2), r.NullableDouble("progress"), r.NullableTime("last_progress_at"), r.NullableTime("started_at"));
+        return map;
+    }
+
+    private bool IsStalled(IEnumerable<StageRow> stages, DateTimeOffset now)
+    {
+        var running = stages.FirstOrDefault(s => s.State == "Running");
+        var since = running?.LastProgressAt ?? running?.StartedAt;
+        return since is { } t && now - t > TimeSpan.FromHours(_settings.StallHours);
+    }
+
+    private static void UpdateStage(SqliteConnection c, SqliteTransaction tx, long stageId, RemoteStageStatus rs, DateTimeOffset? progressAt)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            UPDATE burnin_stages SET state = $state, progress = COALESCE($progress, progress), phase = COALESCE($phase, phase),
+                phases = COALESCE($phases, phases), pattern = COALESCE($pattern, pattern), paused = $paused,
+                summary = COALESCE($summary, summary), started_at = COALESCE(started_at, $started), finished_at = COALESCE($finished, finished_at),
+                last_progress_at = COALESCE($progressAt, last_progress_at)
+            WHERE id = $id
+            """;
+        var p = rs.Progress;
+        cmd.Parameters.AddWithValue("$state", rs.State);
+        cmd.Parameters.AddWithValue("$progress", p is null ? DBNull.Value : p.Percent);
+        cmd.Parameters.AddWithValue("$phase", p is { Phases: > 1 } ? p.Phase : DBNull.Value);
+        cmd.Parameters.AddWithValue("$phases", p is { Phases: > 1 } ? p.Phases : DBNull.Value);
+        cmd.Parameters.AddWithValue("$pattern", p is { Pattern.Length: > 0 } ? p.Pattern : DBNull.Value);
+        cmd.Parameters.AddWithValue("$paused", p?.Paused == true ? 1 : 0);
+        cmd.Parameters.AddWithValue("$summary", (object?)rs.Summary ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$started", rs.Started is { } s ? StoreTime.Format(s) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$finished", rs.Finished is { } f ? StoreTime.Format(f) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$progressAt", progressAt is { } t ? StoreTime.Format(t) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$id", stageId);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Runner events become audit events once each (the run remembers how many it has seen).</summary>
+    private int IngestEvents(SqliteConnection c, SqliteTransaction tx, RunRecord run, RemoteRunStatus remote)
+    {
+        var actor = new Actor(run.Operator, "runner@" + run.HostName);
+        for (var i = run.EventsSeen; i < remote.Events.Count; i++)
+        {
+            var e = remote.Events[i];
+            var type = e.Type switch
+            {
+                "refused" => "destructive_refused",
+                "aborted" => "burnin_aborted",
+                _ => e.Type,
+            };
+            var stageId = e.Stage > 0 ? StageId(c, tx, run.Id, e.Stage) : null;
+            AuditLog.Record(c, tx, _store.Clock, type, actor, e.Detail, run.HostName, run.Serial, run.Id, stageId);
+        }
+        return Math.Max(run.EventsSeen, remote.Events.Count);
+    }
+
+    private static long? StageId(SqliteConnection c, SqliteTransaction tx, long runId, int ordinal)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT id FROM burnin_stages WHERE run_id = $r AND ordinal = $o";
+        cmd.Parameters.AddWithValue("$r", runId);
+        cmd.Parameters.AddWithValue("$o", ordinal);
+        return cmd.ExecuteScalar() as long?;
+    }
+
+    private (string Result, IReadOnlyList<string> Reasons) Finalize(SqliteConnection c, SqliteTransaction tx, RunRecord run, RemoteRunStatus remote, string state, DateTimeOffset now)
+    {
+        foreach (var (ordinal, rs) in remote.Stages)
+        {
+            if (rs.Log is null) continue;
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "UPDATE burnin_stages SET log_text = $log WHERE run_id = $r AND ordinal = $o";
+            cmd.Parameters.AddWithValue("$log", rs.Log);
+            cmd.Parameters.AddWithValue("$r", run.Id);
+            cmd.Parameters.AddWithValue("$o", ordinal);
+            cmd.ExecuteNonQuery();
+        }
+        if (state == RunStates.Aborted) return (RunResults.Aborted, new[] { "aborted by operator" });
+        if (state == RunStates.Interrupted)
+        {
+            var which = remote.Stages.Where(s => s.Value.State == "Interrupted").Select(s => s.Key).ToList();
+            return (RunResults.Interrupted, new[] { $"interrupted: the runner on {run.HostName} stopped without finishing (killed, or the host restarted)" + (which.Count > 0 ? $"; stage {string.Join(", ", which)}" : "") });
+        }
+        var kinds = StageKinds(c, tx, run.Id);
+        var stages = remote.Stages.Where(s => kinds.ContainsKey(s.Key)).Select(s => (kinds[s.Key], s.Value.State, s.Value.Summary));
+        var pre = remote.SmartPre is { } a ? _readSmart(a) : null;
+        var post = remote.SmartPost is { } b ? _readSmart(b) : null;
+        var heat = remote.Events.Any(e => e.Type is "heat_paused" or "overheat");
+        var verdict = Verdict.Decide(stages.ToList(), pre, post, _settings.TemperatureLimitC, heat);
+        if (verdict.Failed && remote.Stages.Values.All(s => s.State != "Failed"))
+        {
+            // The evidence failed the drive after every stage passed: the post-check is where that shows.
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "UPDATE burnin_stages SET state = 'Failed', summary = $s WHERE run_id = $r AND stage = 'SmartPostCheck'";
+            cmd.Parameters.AddWithValue("$s", string.Join("; ", verdict.Reasons.Where(r => !r.StartsWith("Warning:", StringComparison.Ordinal))));
+            cmd.Parameters.AddWithValue("$r", run.Id);
+            cmd.ExecuteNonQuery();
+        }
+        return (verdict.Result, verdict.Reasons);
+    }
+
+    private static Dictionary<int, StageKind> StageKinds(SqliteConnection c, SqliteTransaction tx, long runId)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT ordinal, stage FROM burnin_stages WHERE run_id = $r";
+        cmd.Parameters.AddWithValue("$r", runId);
+        var map = new Dictionary<int, StageKind>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) map[(int)r.GetInt64(0)] = Enum.Parse<StageKind>(r.GetString(1));
+        return map;
+    }
+
+    private void StoreSnapshots(SqliteConnection c, SqliteTransaction tx, RunRecord run, RemoteRunStatus remote, DateTimeOffset now)
+    {
+        foreach (var (kind, json) in new[] { ("pre", remote.SmartPre), ("post", remote.SmartPost) })
+        {
+            if (json is null) continue;
+            var e = _readSmart(json);
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = """
+                INSERT INTO smart_snapshots(drive_id, run_id, kind, taken_at, health, temperature_c, reallocated, pending, offline_uncorrectable,
+                    crc_errors, nvme_critical_warning, nvme_media_errors, raw_json)
+                VALUES ($d, $r, $k, $t, $h, $temp, $re, $pe, $ou, $crc, $cw, $me, $raw)
+                """;
+            cmd.Parameters.AddWithValue("$d", run.DriveId);
+            cmd.Parameters.AddWithValue("$r", run.Id);
+            cmd.Parameters.AddWithValue("$k", kind);
+            cmd.Parameters.AddWithValue("$t", StoreTime.Format(now));
+            cmd.Parameters.AddWithValue("$h", e?.HealthPassed is { } h ? (h ? "Passed" : "Failed") : DBNull.Value);
+            cmd.Parameters.AddWithValue("$temp", (object?)e?.TemperatureC ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$re", (object?)e?.Reallocated ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$pe", (object?)e?.Pending ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$ou", (object?)e?.OfflineUncorrectable ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$crc", (object?)e?.CrcErrors ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$cw", (object?)e?.NvmeCriticalWarning ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$me", (object?)e?.NvmeMediaErrors ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$raw", json);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    private void MarkGone(SqliteConnection c, SqliteTransaction tx, RunRecord run, DateTimeOffset now)
+    {
+        const string why = "interrupted: the run's files are gone from the host (its work folder was cleared, for example by a restart)";
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            UPDATE burnin_stages SET state = 'Interrupted', summary = $why, finished_at = $now WHERE run_id = $r AND state IN ('Pending', 'Running');
+            UPDATE burnin_runs SET state = 'Interrupted', result = 'Interrupted', reasons = $reasons, finished_at = $now WHERE id = $r;
+            """;
+        cmd.Parameters.AddWithValue("$why", why);
+        cmd.Parameters.AddWithValue("$now", StoreTime.Format(now));
+        cmd.Parameters.AddWithValue("$r", run.Id);
+        cmd.Parameters.AddWithValue("$reasons", RunRepository.WriteReasons(new[] { why }));
+        cmd.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,445 @@
+#!/bin/sh
+# NasBurnin runner: runs the stages of one burn-in run on the NAS, detached from any SSH session.
+#   setsid nohup sh runner.sh RUNDIR </dev/null >/dev/null 2>&1 &
+# RUNDIR/spec is written by NasBurnin (every value quoted by its one quoting function).
+# Everything the engine needs is left in files under RUNDIR, written atomically, so a later
+# session (or another machine) picks up where things are:
+#   state (Queued|Running|Finished|Aborted)  pid  current  started  finished  events
+#   smart-pre.json  smart-post.json
+#   stages/N/{state,started,finished,summary,progress,log,badblocks.txt}
+# A runner killed without a chance to clean up (kill -9, a NAS reboot) leaves state=Running with a
+# dead pid: the engine reports that stage Interrupted.
+set -u
+RUN=$1
+BIN=$(cd "$(dirname "$0")" && pwd)
+. "$RUN/spec"
+LC_ALL=C
+export LC_ALL
+PATH=$PATH:/usr/sbin:/sbin:/usr/local/sbin
+export PATH
+
+SD=$RUN
+CHILD=
+SELFTEST_RUNNING=0
+SLOT=
+
+now() { date +%s; }
+
+# kill -0 succeeds on a zombie (an init that reaps slowly keeps dead runners as zombies): check /proc too.
+alive() {
+    kill -0 "$1" 2>/dev/null || return 1
+    [ -r "/proc/$1/stat" ] || return 0
+    ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
+}
+
+# Writes a file atomically (readers never see half a value).
+put() { printf '%s\n' "$2" > "$1.tmp$$" && mv -f "$1.tmp$$" "$1"; }
+
+log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >> "$SD/log"; }
+
+# One line per event the engine turns into audit events: epoch, stage, type, detail.
+event() { printf '%s\t%s\t%s\t%s\n' "$(now)" "${STAGE_NO:-0}" "$1" "$2" >> "$RUN/events"; }
+
+# smartctl -j -x as "path<TAB>value" lines.
+smart_flat() { "$NB_SMARTCTL" -j -x "$NB_DEVICE" 2>/dev/null | awk -f "$BIN/jsonflat.awk"; }
+
+# fget FILE PATH: the value at an exact JSON path of a flattened document.
+fget() { awk -F '\t' -v p="$2" '$1 == p { print $2; exit }' "$1"; }
+
+temperature() { fget "$1" .temperature.current; }
+
+# ---- the host-side queue: at most NB_MAX_PARALLEL runs hold a slot; the oldest queued run goes first
+release_slot() {
+    if [ -n "$SLOT" ]; then rm -rf "$NB_WORK/slots/$SLOT"; SLOT=; fi
+    rm -f "$NB_WORK/queue/$NB_RUN_ID"
+}
+
+acquire_slot() {
+    local oldest i holder
+    mkdir -p "$NB_WORK/slots" "$NB_WORK/queue"
+    : > "$NB_WORK/queue/$NB_RUN_ID"
+    put "$RUN/state" Queued
+    while :; do
+        oldest=$(ls "$NB_WORK/queue" 2>/dev/null | sort | head -n 1)
+        if [ "$oldest" = "$NB_RUN_ID" ]; then
+            i=1
+            while [ "$i" -le "$NB_MAX_PARALLEL" ]; do
+                if mkdir "$NB_WORK/slots/$i" 2>/dev/null; then
+                    echo $$ > "$NB_WORK/slots/$i/pid"
+                    SLOT=$i
+                    rm -f "$NB_WORK/queue/$NB_RUN_ID"
+                    return 0
+                fi
+                holder=$(cat "$NB_WORK/slots/$i/pid" 2>/dev/null || true)
+                if [ -n "$holder" ] && ! alive "$holder"; then
+                    rm -rf "$NB_WORK/slots/$i"   # its runner died (kill -9, reboot): the slot is free
+                    continue
+                fi
+                i=$((i + 1))
+            done
+        else
+            # A queue entry whose runner is gone must not block the queue forever.
+            if [ -n "$oldest" ] && [ -f "$NB_WORK/runs/$oldest/pid" ] && ! alive "$(cat "$NB_WORK/runs/$oldest/pid")"; then
+                rm -f "$NB_WORK/queue/$oldest"
+            fi
+        fi
+        sleep "$NB_QUEUE_POLL"
+    done
+}
+
+# ---- stopping: Stop-BurninRun sends TERM to the process group
+on_term() {
+    trap '' TERM INT HUP
+    local n st s
+    [ -n "$CHILD" ] && kill -CONT "$CHILD" 2>/dev/null; [ -n "$CHILD" ] && kill -TERM "$CHILD" 2>/dev/null
+    if [ "$SELFTEST_RUNNING" = 1 ]; then "$NB_SMARTCTL" -X "$NB_DEVICE" >/dev/null 2>&1; fi
+    n=0
+    for st in $NB_STAGES; do
+        n=$((n + 1))
+        s=$(cat "$RUN/stages/$n/state" 2>/dev/null || echo Pending)
+        case $s in
+            Running|Pending|Queued)
+                put "$RUN/stages/$n/state" Aborted
+                put "$RUN/stages/$n/summary" "aborted by operator"
+                put "$RUN/stages/$n/finished" "$(now)" ;;
+        esac
+    done
+    event aborted "stopped by Stop-BurninRun"
+    put "$RUN/finished" "$(now)"
+    put "$RUN/state" Aborted
+    release_slot
+    exit 143
+}
+
+# ---- safety checks, run on the host right before anything is written
+refuse() {
+    RESULT=Failed
+    SUMMARY="refused: $*"
+    log "REFUSED: $*"
+    event refused "$*"
+}
+
+# Is the device (or one of its partitions) mounted, swap, or held by md/dm/LVM?
+in_use() {
+    local p m k
+    for p in $("$NB_LSBLK" -lnpo NAME "$NB_DEVICE" 2>/dev/null); do
+        m=$("$NB_FINDMNT" -rn -o TARGET -S "$p" 2>/dev/null | head -n 1)
+        [ -n "$m" ] && { echo "$p is mounted on $m"; return 0; }
+        grep -q "^$p[[:space:]]" /proc/swaps 2>/dev/null && { echo "$p is in use as swap"; return 0; }
+        k=$(basename "$p")
+        if [ -d "/sys/class/block/$k/holders" ] && [ -n "$(ls "/sys/class/block/$k/holders" 2>/dev/null)" ]; then
+            echo "$p is held by $(ls "/sys/class/block/$k/holders" | tr '\n' ' ')"; return 0
+        fi
+    done
+    return 1
+}
+
+# The kernel refuses O_EXCL on a block device that a filesystem, ZFS, md or LVM holds.
+exclusive_open() {
+    if command -v python3 >/dev/null 2>&1; then
+        python3 -c 'import os,sys; os.close(os.open(sys.argv[1], os.O_RDONLY | os.O_EXCL))' "$NB_DEVICE" 2>/dev/null
+    elif command -v perl >/dev/null 2>&1; then
+        perl -MFcntl -e 'sysopen(my $f, $ARGV[0], O_RDONLY | O_EXCL) or exit 1' "$NB_DEVICE" 2>/dev/null
+    else
+        log "no python3 or perl for the exclusive-open check; relying on mount, swap and holder checks"
+        return 0
+    fi
+}
+
+# Identity and in-use checks; returns non-zero (and sets RESULT/SUMMARY) when the stage must not write.
+preflight() {
+    local serial wwn why p m
+    smart_flat > "$SD/identity.flat"
+    serial=$(fget "$SD/identity.flat" .serial_number)
+    [ -n "$serial" ] || serial=$("$NB_LSBLK" -dno SERIAL "$NB_DEVICE" 2>/dev/null | tr -d ' ')
+    if [ -z "$serial" ]; then
+        refuse "cannot read the serial number of $NB_DEVICE, so its identity cannot be confirmed"; return 1
+    fi
+    if [ "$serial" != "$NB_SERIAL" ]; then
+        refuse "identity changed: $NB_DEVICE now answers with serial '$serial', expected '$NB_SERIAL'"; return 1
+    fi
+    if [ -n "$NB_WWN" ]; then
+        wwn="$(fget "$SD/identity.flat" .wwn.naa) $(fget "$SD/identity.flat" .wwn.oui) $(fget "$SD/identity.flat" .wwn.id)"
+        if [ "$wwn" != "  " ] && [ "$wwn" != "$NB_WWN" ]; then
+            refuse "identity changed: $NB_DEVICE now answers with WWN '$wwn', expected '$NB_WWN'"; return 1
+        fi
+    fi
+    if why=$(in_use); then
+        if [ "$NB_UNLOCKED_ROLE" = Mounted ] && echo "$why" | grep -q 'is mounted on'; then
+            for p in $("$NB_LSBLK" -lnpo NAME "$NB_DEVICE" 2>/dev/null); do
+                for m in $("$NB_FINDMNT" -rn -o TARGET -S "$p" 2>/dev/null); do
+                    if umount "$m" 2>>"$SD/log"; then log "unmounted $m ($p): the drive was unlocked for a destructive stage"; event unmounted "$p from $m"
+                    else refuse "$p is mounted on $m and could not be unmounted"; return 1; fi
+                done
+            done
+            if why=$(in_use); then refuse "$why"; return 1; fi
+        else
+            refuse "$why"; return 1
+        fi
+    fi
+    if ! exclusive_open; then
+        refuse "$NB_DEVICE is busy: the kernel refused an exclusive open (in use by a filesystem, ZFS, md or LVM)"; return 1
+    fi
+    return 0
+}
+
+# ---- heat guard: pause at the limit, resume 5 C lower, fail at the limit + 5
+PAUSED=0
+heat_check() {
+    local t
+    smart_flat > "$SD/heat.flat"
+    t=$(temperature "$SD/heat.flat")
+    case $t in ''|*[!0-9]*) return 0 ;; esac
+    if [ "$t" -ge $((NB_TEMP_LIMIT + 5)) ]; then
+        log "overheat: ${t} C reached the abort limit $((NB_TEMP_LIMIT + 5)) C"
+        event overheat "${t} C"
+        return 2
+    fi
+    if [ "$PAUSED" = 0 ] && [ "$t" -ge "$NB_TEMP_LIMIT" ] && [ -n "$CHILD" ]; then
+        kill -STOP "$CHILD" 2>/dev/null && PAUSED=1
+        log "paused: ${t} C >= limit ${NB_TEMP_LIMIT} C"
+        event heat_paused "${t} C"
+    elif [ "$PAUSED" = 1 ] && [ "$t" -le $((NB_TEMP_LIMIT - 5)) ]; then
+        kill -CONT "$CHILD" 2>/dev/null
+        PAUSED=0
+        log "resumed: ${t} C <= $((NB_TEMP_LIMIT - 5)) C"
+        event heat_resumed "${t} C"
+    fi
+    return 0
+}
+
+# ---- SMART self-tests: completion is a new entry in the self-test log
+selftest_sig() {
+    grep -E '^\.(ata_smart_self_test_log\.(standard|extended)\.(count|table\[0\]\.)|nvme_self_test_log\.table\[0\]\.|scsi_self_test_0\.)' "$1" | grep -v current_ | cksum
+}
+
+selftest_running() {
+    local op
+    [ -n "$(fget "$1" .ata_smart_data.self_test.status.remaining_percent)" ] && return 0
+    op=$(fget "$1" .nvme_self_test_log.current_self_test_operation.value)
+    [ -n "$op" ] && [ "$op" != 0 ] && return 0
+    return 1
+}
+
+selftest_remaining() {
+    local r c
+    r=$(fget "$1" .ata_smart_data.self_test.status.remaining_percent)
+    if [ -z "$r" ]; then
+        c=$(fget "$1" .nvme_self_test_log.current_self_test_completion_percent)
+        [ -n "$c" ] && r=$((100 - c))
+    fi
+    echo "${r:-100}"
+}
+
+# The newest log entry: passed flag and text (ATA, NVMe or SCSI).
+selftest_result() {
+    local f passed text code log
+    f=$1
+    log=standard
+    [ -n "$(fget "$f" '.ata_smart_self_test_log.extended.table[0].status.string')" ] && log=extended
+    passed=$(fget "$f" ".ata_smart_self_test_log.$log.table[0].status.passed")
+    text=$(fget "$f" ".ata_smart_self_test_log.$log.table[0].status.string")
+    if [ -z "$text" ]; then
+        text=$(fget "$f" '.nvme_self_test_log.table[0].self_test_result.string')
+        code=$(fget "$f" '.nvme_self_test_log.table[0].self_test_result.value')
+        [ -n "$code" ] && { [ "$code" = 0 ] && passed=true || passed=false; }
+    fi
+    if [ -z "$text" ]; then
+        text=$(fget "$f" '.scsi_self_test_0.result.string')
+        code=$(fget "$f" '.scsi_self_test_0.result.value')
+        [ -n "$code" ] && { [ "$code" = 0 ] && passed=true || passed=false; }
+    fi
+    echo "${passed:-unknown}|${text:-no result text}"
+}
+
+selftest() {
+    local kind timeout attempt waited sig0 out rc start rem t res passed text
+    kind=$1; timeout=$2; attempt=1
+    while :; do
+        smart_flat > "$SD/before.flat"
+        if selftest_running "$SD/before.flat"; then
+            log "a self-test is already running on $NB_DEVICE; waiting for it to finish first"
+            waited=0
+            while selftest_running "$SD/before.flat" && [ "$waited" -lt "$timeout" ]; do
+                sleep "$NB_POLL"; waited=$((waited + NB_POLL)); smart_flat > "$SD/before.flat"
+            done
+        fi
+        sig0=$(selftest_sig "$SD/before.flat")
+        out=$("$NB_SMARTCTL" -t "$kind" "$NB_DEVICE" 2>&1); rc=$?
+        if [ $((rc & 7)) -ne 0 ]; then
+            log "smartctl -t $kind failed (exit $rc): $(echo "$out" | tail -n 3 | tr '\n' ' ')"
+            RESULT=Failed; SUMMARY="could not start the $kind self-test (smartctl exit $rc)"; return
+        fi
+        log "started SMART $kind self-test (attempt $attempt, timeout $((timeout / 60)) min)"
+        SELFTEST_RUNNING=1
+        start=$(now)
+        while :; do
+            sleep "$NB_POLL"
+            smart_flat > "$SD/poll.flat"
+            if [ "$(selftest_sig "$SD/poll.flat")" != "$sig0" ] && ! selftest_running "$SD/poll.flat"; then break; fi
+            rem=$(selftest_remaining "$SD/poll.flat")
+            put "$SD/progress" "$((100 - rem)) 1 1 $kind selftest 0/0/0 0"
+            t=$(temperature "$SD/poll.flat")
+            case $t in ''|*[!0-9]*) ;; *)
+                if [ "$t" -ge $((NB_TEMP_LIMIT + 5)) ]; then
+                    "$NB_SMARTCTL" -X "$NB_DEVICE" >/dev/null 2>&1; SELFTEST_RUNNING=0
+                    log "overheat: ${t} C during the $kind self-test; aborted it"; event overheat "${t} C"
+                    RESULT=Failed; SUMMARY="overheat: ${t} C reached the abort limit $((NB_TEMP_LIMIT + 5)) C"; return
+                fi ;;
+            esac
+            if [ $(( $(now) - start )) -gt "$timeout" ]; then
+                "$NB_SMARTCTL" -X "$NB_DEVICE" >/dev/null 2>&1; SELFTEST_RUNNING=0
+                RESULT=Failed; SUMMARY="the $kind self-test did not complete within $((timeout / 60)) minutes"; log "$SUMMARY"; return
+            fi
+        done
+        SELFTEST_RUNNING=0
+        res=$(selftest_result "$SD/poll.flat")
+        passed=${res%%|*}; text=${res#*|}
+        log "self-test log: $text"
+        case $text in
+            *"borted by host"*|*"nterrupted"*)
+                if [ "$attempt" = 1 ]; then attempt=2; log "the self-test was interrupted ($text); retrying once"; continue; fi ;;
+        esac
+        put "$SD/progress" "100 1 1 $kind selftest 0/0/0 0"
+        if [ "$passed" = true ]; then RESULT=Passed; SUMMARY="SMART $kind self-test: $text"
+        else RESULT=Failed; SUMMARY="SMART $kind self-test: $text"; fi
+        [ "$attempt" = 2 ] && SUMMARY="$SUMMARY (after one retry)"
+        return
+    done
+}
+
+# ---- surface validation: badblocks in write mode, progress compacted at the source
+bb_consume() {
+    local size c st overall
+    size=$(wc -c < "$SD/bb.raw" | tr -d ' ')
+    [ "$size" -gt "$BB_OFF" ] || return 0
+    set -- $(read_state)
+    tail -c +$((BB_OFF + 1)) "$SD/bb.raw" | head -c $((size - BB_OFF)) |
+        awk -v logfile="$SD/log" -v phase="$1" -v pattern="$2" -v kind="$3" -v pct="$4" -v errors="$5" -f "$BIN/bbprogress.awk" > "$SD/bb.parse"
+    c=$(awk '$1 == "consumed" { print $2 }' "$SD/bb.parse")
+    BB_OFF=$((BB_OFF + ${c:-0}))
+    st=$(awk '$1 == "state" { print $2, $3, $4, $5, $6 }' "$SD/bb.parse")
+    [ -n "$st" ] && put "$SD/bbstate" "$st"
+    set -- $st
+    overall=$(awk -v ph="$1" -v p="$4" -v n="$BB_PHASES" 'BEGIN { if (ph < 1) { print 0; exit } v = ((ph - 1) * 100 + p) / n; if (v > 100) v = 100; printf "%.2f", v }')
+    put "$SD/progress" "$overall $1 $BB_PHASES $2 $3 $5 $PAUSED"
+}
+
+read_state() { cat "$SD/bbstate" 2>/dev/null || echo "0 - - 0 0/0/0"; }
+
+surface() {
+    local ticks rc bad
+    preflight || return
+    BB_PHASES=8
+    set -- -b "$NB_BB_BLOCK" -c "$NB_BB_CHUNK" -w -s -v -o "$SD/badblocks.txt"
+    if [ "$NB_BB_PATTERN" = random ]; then set -- "$@" -t random; BB_PHASES=2; fi
+    : > "$SD/badblocks.txt"; : > "$SD/bb.raw"; BB_OFF=0
+    log "badblocks $* $NB_DEVICE"
+    # stderr straight into a file: badblocks writes it unbuffered, so progress is never held in a pipe.
+    "$NB_BADBLOCKS" "$@" "$NB_DEVICE" >>"$SD/bb.out" 2>>"$SD/bb.raw" &
+    CHILD=$!
+    event destructive_started "badblocks on $NB_DEVICE"
+    ticks=0
+    while alive "$CHILD"; do
+        sleep "$NB_TICK"
+        bb_consume
+        ticks=$((ticks + NB_TICK))
+        if [ "$ticks" -ge "$NB_HEAT_EVERY" ]; then
+            ticks=0
+            heat_check
+            if [ $? = 2 ]; then
+                kill -CONT "$CHILD" 2>/dev/null; kill -TERM "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null; CHILD=
+                bb_consume
+                RESULT=Failed; SUMMARY="overheat: the drive reached the abort limit $((NB_TEMP_LIMIT + 5)) C"; return
+            fi
+        fi
+    done
+    wait "$CHILD"; rc=$?
+    CHILD=
+    bb_consume
+    # The last progress may sit after the final separator; the pass summary always ends a line.
+    cat "$SD/bb.out" >> "$SD/log" 2>/dev/null
+    bad=$(grep -c . "$SD/badblocks.txt" 2>/dev/null); bad=${bad:-0}
+    rm -f "$SD/bb.raw" "$SD/bb.parse"
+    event destructive_finished "badblocks exit $rc, $bad bad blocks"
+    if [ "$rc" = 0 ] && [ "$bad" = 0 ]; then
+        RESULT=Passed; SUMMARY="no bad blocks ($BB_PHASES phases, block size $NB_BB_BLOCK)"
+        put "$SD/progress" "100 $BB_PHASES $BB_PHASES - done 0/0/0 0"
+    elif [ "$bad" != 0 ]; then
+        RESULT=Failed; SUMMARY="$bad bad blocks: $(head -n 50 "$SD/badblocks.txt" | tr '\n' ' ')"
+    else
+        RESULT=Failed; SUMMARY="badblocks exited with $rc: $(tail -n 2 "$SD/log" | tr '\n' ' ')"
+    fi
+}
+
+nvme_format() {
+    local out rc
+    if ! command -v "$NB_NVME" >/dev/null 2>&1; then
+        log "nvme-cli not found ($NB_NVME); falling back to badblocks"
+        surface
+        SUMMARY="nvme-cli not found, fell back to badblocks: $SUMMARY"
+        return
+    fi
+    preflight || return
+    event destructive_started "nvme format on $NB_DEVICE"
+    log "$NB_NVME format $NB_DEVICE -s 1 -n $NB_NSID --force"
+    out=$("$NB_NVME" format "$NB_DEVICE" -s 1 -n "$NB_NSID" --force 2>&1); rc=$?
+    log "$out"
+    event destructive_finished "nvme format exit $rc"
+    if [ "$rc" = 0 ]; then RESULT=Passed; SUMMARY="nvme format -s 1 (user data erase) of namespace $NB_NSID completed"
+    else RESULT=Failed; SUMMARY="nvme format failed with exit $rc"; fi
+    put "$SD/progress" "100 1 1 - done 0/0/0 0"
+}
+
+post_check() {
+    "$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-post.json" 2>/dev/null
+    if [ -s "$RUN/smart-post.json" ]; then RESULT=Passed; SUMMARY="SMART snapshot taken for comparison"
+    else RESULT=Failed; SUMMARY="smartctl returned no data for the post-check"; fi
+    put "$SD/progress" "100 1 1 - done 0/0/0 0"
+}
+
+# ---- main
+trap on_term TERM INT HUP
+echo $$ > "$RUN/pid"
+acquire_slot
+put "$RUN/state" Running
+put "$RUN/started" "$(now)"
+"$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-pre.json" 2>/dev/null
+
+n=0
+for st in $NB_STAGES; do
+    n=$((n + 1)); mkdir -p "$RUN/stages/$n"
+    [ -f "$RUN/stages/$n/state" ] || put "$RUN/stages/$n/state" Pending
+done
+
+failed=
+STAGE_NO=0
+for st in $NB_STAGES; do
+    STAGE_NO=$((STAGE_NO + 1)); SD=$RUN/stages/$STAGE_NO
+    if [ -n "$failed" ]; then
+        put "$SD/summary" "skipped: $failed failed"
+        put "$SD/state" Skipped
+        continue
+    fi
+    put "$RUN/current" "$STAGE_NO"
+    put "$SD/started" "$(now)"
+    put "$SD/state" Running
+    RESULT=Failed; SUMMARY=
+    case $st in
+        SmartShort) selftest short "$NB_TIMEOUT_SHORT" ;;
+        SmartConveyance) selftest conveyance "$NB_TIMEOUT_CONVEYANCE" ;;
+        SmartLong) selftest long "$NB_TIMEOUT_LONG" ;;
+        SurfaceValidate) surface ;;
+        NvmeFormat) nvme_format ;;
+        SmartPostCheck) post_check ;;
+        *) SUMMARY="unknown stage $st" ;;
+    esac
+    put "$SD/summary" "$SUMMARY"
+    put "$SD/finished" "$(now)"
+    put "$SD/state" "$RESULT"
+    [ "$RESULT" = Passed ] || failed=$st
+done
+SD=$RUN
+put "$RUN/finished" "$(now)"
+put "$RUN/state" Finished
+release_slot

@@ -1,0 +1,12 @@
+namespace NasBurnin.Engine.Burnin;
+
+/// <summary>The SMART facts a verdict is judged on, from one snapshot (already decoded: vendor-packed raw values unpacked).</summary>
+public sealed record SmartEvidence(
+    bool? HealthPassed,
+    long? Reallocated,
+    long? Pending,
+    long? OfflineUncorrectable,
+    long? CrcErrors,
+    int? NvmeCriticalWarning,
+    long? NvmeMediaErrors,
+    int? TemperatureC);

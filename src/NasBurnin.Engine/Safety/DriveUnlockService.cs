@@ -1,0 +1,107 @@
+using Microsoft.Data.Sqlite;
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Engine.Safety;
+
+/// <summary>A drive's unlock: bound to its serial and role, valid until it expires or a destructive stage consumes it.</summary>
+public sealed record DriveUnlock(long Id, long DriveId, string Serial, string Role, string Operator, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Unlock-MountedDrive and Lock-BurninDrive: the typed-token gate in front of destroying a Mounted or
+/// Stale drive. System and PoolMember drives are never unlocked.
+/// </summary>
+public sealed class DriveUnlockService
+{
+    public static readonly TimeSpan DefaultValidity = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan MaxValidity = TimeSpan.FromHours(24);
+
+    private readonly BurninStore _store;
+
+    public DriveUnlockService(BurninStore store) => _store = store;
+
+    public DriveUnlock Unlock(long driveId, string serial, string role, string hostName, string typedToken, TimeSpan validFor, Actor actor)
+    {
+        if (DriveRoles.NeverDestroy(role))
+            throw new BurninException("DriveRoleRefused", ErrorKind.PermissionDenied,
+                $"Drive {serial} is a {role} drive; NasBurnin never unlocks {role} drives for destructive stages." +
+                (role == DriveRoles.PoolMember ? " Detach it from the pool with ZFS's own tools first; it then shows as Stale." : "")) { Target = serial };
+        if (!DriveRoles.NeedsUnlock(role))
+            throw new BurninException("DriveNotLocked", ErrorKind.InvalidOperation,
+                $"Drive {serial} is {role}: it needs no unlock.") { Target = serial };
+        if (validFor <= TimeSpan.Zero || validFor > MaxValidity)
+            throw new BurninException("UnlockValidityInvalid", ErrorKind.InvalidArgument,
+                $"An unlock lasts from 1 second to {MaxValidity.TotalHours} hours; {validFor} was given.") { Target = serial };
+        var expected = DriveRoles.TokenFor(role);
+        if (!string.Equals(typedToken, expected, StringComparison.Ordinal))
+        {
+            new AuditLog(_store).Record("drive_unlock_refused", actor, $"wrong confirmation token for a {role} drive", hostName, serial);
+            throw new BurninException("UnlockTokenMismatch", ErrorKind.PermissionDenied,
+                $"The confirmation did not match. To unlock {role} drive {serial}, type exactly: {expected}") { Target = serial };
+        }
+        var now = _store.Clock.UtcNow;
+        var expires = now + validFor;
+        var id = _store.Write((c, tx) =>
+        {
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = """
+                INSERT INTO drive_unlocks(drive_id, serial, role, operator, created_at, expires_at)
+                VALUES ($d, $s, $role, $op, $now, $exp) RETURNING id
+                """;
+            cmd.Parameters.AddWithValue("$d", driveId);
+            cmd.Parameters.AddWithValue("$s", serial);
+            cmd.Parameters.AddWithValue("$role", role);
+            cmd.Parameters.AddWithValue("$op", actor.Operator);
+            cmd.Parameters.AddWithValue("$now", StoreTime.Format(now));
+            cmd.Parameters.AddWithValue("$exp", StoreTime.Format(expires));
+            var newId = (long)cmd.ExecuteScalar()!;
+            AuditLog.Record(c, tx, _store.Clock, DriveRoles.UnlockEvent(role), actor,
+                $"{role} drive unlocked for destructive stages until {StoreTime.Format(expires)}", hostName, serial);
+            return newId;
+        });
+        return new DriveUnlock(id, driveId, serial, role, actor.Operator, now, expires);
+    }
+
+    /// <summary>Withdraws every open unlock of a drive; returns how many.</summary>
+    public int Lock(long driveId, string serial, string hostName, Actor actor) => _store.Write((c, tx) =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "UPDATE drive_unlocks SET revoked_at = $now WHERE drive_id = $d AND consumed_at IS NULL AND revoked_at IS NULL AND expires_at > $now";
+        cmd.Parameters.AddWithValue("$now", StoreTime.Format(_store.Clock.UtcNow));
+        cmd.Parameters.AddWithValue("$d", driveId);
+        var n = cmd.ExecuteNonQuery();
+        AuditLog.Record(c, tx, _store.Clock, "drive_locked", actor, n > 0 ? $"{n} unlock(s) withdrawn" : "no open unlock", hostName, serial);
+        return n;
+    });
+
+    /// <summary>The open unlock bound to this drive and serial, if any.</summary>
+    internal static DriveUnlock? Active(SqliteConnection c, SqliteTransaction? tx, IClock clock, long driveId, string serial)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            SELECT id, drive_id, serial, role, operator, created_at, expires_at FROM drive_unlocks
+            WHERE drive_id = $d AND serial = $s AND consumed_at IS NULL AND revoked_at IS NULL AND expires_at > $now
+            ORDER BY id DESC LIMIT 1
+            """;
+        cmd.Parameters.AddWithValue("$d", driveId);
+        cmd.Parameters.AddWithValue("$s", serial);
+        cmd.Parameters.AddWithValue("$now", StoreTime.Format(clock.UtcNow));
+        using var r = cmd.ExecuteReader();
+        return r.Read()
+            ? new DriveUnlock(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), StoreTime.Parse(r.GetString(5)), StoreTime.Parse(r.GetString(6)))
+            : null;
+    }
+
+    internal static void Consume(SqliteConnection c, SqliteTransaction tx, IClock clock, long unlockId)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "UPDATE drive_unlocks SET consumed_at = $now WHERE id = $id";
+        cmd.Parameters.AddWithValue("$now", StoreTime.Format(clock.UtcNow));
+        cmd.Parameters.AddWithValue("$id", unlockId);
+        cmd.ExecuteNonQuery();
+    }
+}
