@@ -54,9 +54,9 @@ public static class LockoutPolicy
         c.Execute(tx, "DELETE FROM login_failures WHERE user_name = $u", ("$u", userName));
 
     /// <summary>The sources locked for <paramref name="userName"/> at <paramref name="now"/>.</summary>
-    internal static IReadOnlyList<SourceLock> ActiveLocks(SqliteConnection c, string userName, DateTimeOffset now)
+    internal static IReadOnlyList<SourceLock> ActiveLocks(SqliteConnection c, SqliteTransaction? tx, string userName, DateTimeOffset now)
     {
-        using var cmd = c.Command(null,
+        using var cmd = c.Command(tx,
             "SELECT source, max(locked_until) FROM login_failures WHERE user_name = $u AND locked_until > $now GROUP BY source ORDER BY source",
             ("$u", userName), ("$now", StoreTime.Format(now)));
         using var r = cmd.ExecuteReader();

@@ -123,5 +123,5 @@ public sealed class LoginService
     private static BurninException LockedOut(string name, string source, DateTimeOffset until) =>
         new("LoginLockedOut", ErrorKind.Security,
             $"Sign-in as '{name}' from {source} is locked after {LockoutPolicy.MaxFailures} failed attempts within {LockoutPolicy.Window.TotalMinutes:0} minutes. " +
-            $"Try again after {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, or ask an admin to clear it with Reset-BurninUser.") { Target = name };
+            $"Try again after {until.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC, or ask an admin to clear it with Reset-BurninUser.") { Target = name };
 }

@@ -58,7 +58,7 @@ public sealed class UserRepository
         using var r = cmd.ExecuteReader();
         var rows = new List<UserRecord>();
         while (r.Read()) rows.Add(Map(r, Array.Empty<SourceLock>()));
-        return rows.Select(u => u with { Locks = LockoutPolicy.ActiveLocks(c, u.UserName, now) }).ToList();
+        return rows.Select(u => u with { Locks = LockoutPolicy.ActiveLocks(c, null, u.UserName, now) }).ToList();
     });
 
     /// <summary>
@@ -161,7 +161,7 @@ public sealed class UserRepository
         using (var cmd = c.Command(tx, "SELECT * FROM users WHERE user_name = $n", ("$n", userName.Trim())))
         using (var r = cmd.ExecuteReader())
             user = r.Read() ? Map(r, Array.Empty<SourceLock>()) : null;
-        return user is null ? null : user with { Locks = LockoutPolicy.ActiveLocks(c, user.UserName, now) };
+        return user is null ? null : user with { Locks = LockoutPolicy.ActiveLocks(c, tx, user.UserName, now) };
     }
 
     public static BurninException NotFound(string userName) =>
