@@ -251,6 +251,24 @@ public class OperatorTests
     }
 
     [Fact]
+    public void Connect_prompts_for_the_password_of_a_bare_user_name_and_fails_closed_when_nobody_can_answer()
+    {
+        using var x = new Scope();
+        var s = x.S;
+        Assert.Equal("NoUsers", Id(s.RunTerminating("Connect-BurninOperator -Credential (Cred alice 'whatever-1')")));
+        CreateAdmin(s);
+        Assert.NotEmpty(s.Run("Connect-BurninOperator -Credential alice").AllErrors);
+        Assert.False((bool)s.Run("(Get-BurninOperator).IsSignedIn").Output.Single().BaseObject);
+
+        var secure = new System.Security.SecureString();
+        foreach (var ch in AdminPw) secure.AppendChar(ch);
+        s.Host.Answers.Enqueue(new PSCredential("alice", secure));
+        var signedIn = s.Run("Connect-BurninOperator -Credential alice -PassThru").AssertClean().Output.Single();
+        Assert.Equal(("alice", true, true), ((string)signedIn.Properties["UserName"].Value, (bool)signedIn.Properties["IsSignedIn"].Value, (bool)signedIn.Properties["IsAdmin"].Value));
+        Assert.Contains(s.Host.Prompts, p => p.EndsWith("credential:alice", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void New_BurninUser_prompts_twice_refuses_a_mismatch_and_fails_closed_when_nobody_can_answer()
     {
         using var x = new Scope();

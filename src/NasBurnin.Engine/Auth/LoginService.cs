@@ -29,6 +29,10 @@ public sealed class LoginService
     public UserRecord SignIn(string userName, ReadOnlySpan<char> password, string source)
     {
         var name = UserRepository.ValidateUserName(userName);
+        // Nothing to guess in a store without users, so say plainly what to do instead.
+        if (!new UserRepository(_store, _hasher).AnyUsers())
+            throw new BurninException("NoUsers", ErrorKind.InvalidOperation,
+                $"The store '{_store.Path}' has no NasBurnin users yet, so there is nobody to sign in as. Create the first admin with New-BurninUser.") { Target = _store.Path };
         var user = Authenticate(name, password, source, "sign-in");
         return _store.Write((c, tx) =>
         {

@@ -32,6 +32,16 @@ public class LoginServiceTests
     }
 
     [Fact]
+    public void A_store_without_users_says_so_instead_of_checking_anything()
+    {
+        using var f = new AuthFixture();
+        var e = Fail(() => f.Login.SignIn("alice", Right, Here));
+        Assert.Equal("NoUsers", e.ErrorId);
+        Assert.Contains("New-BurninUser", e.Message);
+        Assert.Equal(0, f.Hasher.Verifies);
+    }
+
+    [Fact]
     public void Unknown_user_costs_a_dummy_bcrypt_check_and_gets_the_same_error_as_a_wrong_password()
     {
         using var f = new AuthFixture();
