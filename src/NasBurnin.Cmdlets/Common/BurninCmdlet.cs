@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Engine.Auth;
 using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Store;
 
@@ -61,6 +62,30 @@ public abstract class BurninCmdlet : PSCmdlet
             WriteError(ErrorRecords.From(e, target));
             return false;
         }
+    }
+
+    /// <summary>
+    /// The gate every destructive cmdlet calls, before ShouldProcess and before it changes anything.
+    /// Returns who acts, to record on runs, stages and audit events: the OS user while the store has no
+    /// users, else the signed-in operator. When the store has users and nobody is signed in (or the
+    /// signed-in user was since disabled or removed) it stops the cmdlet with the terminating error
+    /// OperatorSignInRequired, whose message names Connect-BurninOperator.
+    /// </summary>
+    internal Actor RequireOperator()
+    {
+        var store = Store;
+        return Terminating(() => OperatorGate.RequireOperator(store, ModuleSession.Current.SignedInOperator, Actor.CurrentSource()));
+    }
+
+    /// <summary>
+    /// The gate for user administration: a signed-in, enabled admin (else OperatorSignInRequired or
+    /// AdminRequired, terminating). While the users table is empty the OS user passes, with
+    /// <see cref="GateResult.FirstUserSetup"/> set, so the first admin can be created.
+    /// </summary>
+    internal GateResult RequireAdmin()
+    {
+        var store = Store;
+        return Terminating(() => OperatorGate.RequireAdmin(store, ModuleSession.Current.SignedInOperator, Actor.CurrentSource()));
     }
 
     /// <summary>Resolves a user-supplied path (relative to the current PowerShell location, ~ allowed) to a file system path.</summary>

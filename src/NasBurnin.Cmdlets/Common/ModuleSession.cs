@@ -1,5 +1,6 @@
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using NasBurnin.Engine.Auth;
 using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Store;
 
@@ -17,6 +18,7 @@ internal sealed class ModuleSession
     private readonly object _gate = new();
     private string? _chosenPath;
     private BurninStore? _store;
+    private OperatorSignIn? _signIn;
 
     public static ModuleSession Current =>
         Sessions.GetValue((object?)Runspace.DefaultRunspace ?? Global, _ => new ModuleSession());
@@ -31,23 +33,40 @@ internal sealed class ModuleSession
         {
             var path = Path.GetFullPath(StorePath);
             if (_store is null || _store.Path != path)
-                _store = BurninStore.Open(path);
+                _store = OpenStore(path);
             return _store;
         }
     }
 
     /// <summary>
     /// Who acts in this session: the signed-in operator (Connect-BurninOperator), else the OS user.
+    /// This does not check anything: destructive cmdlets call BurninCmdlet.RequireOperator() instead,
+    /// which refuses when the store has users and nobody valid is signed in.
     /// </summary>
     public Actor Actor => SignedInOperator is { } op ? new Actor(op, Actor.CurrentSource()) : Actor.OsUser();
 
-    /// <summary>The NasBurnin user signed in with Connect-BurninOperator, if any.</summary>
-    public string? SignedInOperator { get; set; }
+    /// <summary>
+    /// The NasBurnin user signed in with Connect-BurninOperator, if any. A sign-in belongs to the store it
+    /// was made against: after Use-BurninStore (or $env:NASBURNIN_HOME) points the session at another
+    /// store, nobody is signed in there. Setting it signs in to the current store.
+    /// </summary>
+    public string? SignedInOperator
+    {
+        get => CurrentSignIn?.UserName;
+        set => _signIn = value is null ? null : new OperatorSignIn(value, Path.GetFullPath(StorePath), DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>The sign-in for the session's current store, or null.</summary>
+    public OperatorSignIn? CurrentSignIn => _signIn is { } s && s.StorePath == Path.GetFullPath(StorePath) ? s : null;
+
+    public void SignIn(string userName, string storePath, DateTimeOffset at) => _signIn = new OperatorSignIn(userName, storePath, at);
+
+    public void SignOut() => _signIn = null;
 
     /// <summary>Opens (creating) the store at <paramref name="path"/> and makes it this session's store.</summary>
     public BurninStore UseStore(string path)
     {
-        var store = BurninStore.Open(path);
+        var store = OpenStore(path);
         lock (_gate)
         {
             _chosenPath = store.Path;
@@ -55,4 +74,18 @@ internal sealed class ModuleSession
         }
         return store;
     }
+
+    /// <summary>
+    /// The one place a session opens a store: create and migrate it, then apply
+    /// NASBURNIN_INITIAL_ADMIN_USERNAME/PASSWORD when it has no users yet.
+    /// </summary>
+    private static BurninStore OpenStore(string path)
+    {
+        var store = BurninStore.Open(path);
+        InitialAdmin.ApplyFromEnvironment(store);
+        return store;
+    }
 }
+
+/// <summary>Who signed in, to which store, and when.</summary>
+internal sealed record OperatorSignIn(string UserName, string StorePath, DateTimeOffset At);

@@ -9,7 +9,26 @@ public interface IClock
 public sealed class SystemClock : IClock
 {
     public static readonly SystemClock Instance = new();
-    public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
+    public DateTimeOffset UtcNow => ClockOverride.UtcNow ?? DateTimeOffset.UtcNow;
+}
+
+/// <summary>
+/// Test-only: a frozen "now" for the whole process, so module tests (and a second process they start)
+/// can step through lockout windows without sleeping. Internal on purpose: PowerShell scripts cannot
+/// name it, and reaching it takes reflection into the module's private load context, which constrained
+/// language mode and JEA endpoints forbid. A full-language user who can do that can equally edit the
+/// store file they must be able to write, so it gives nobody a way around a lockout they did not
+/// already have. Deliberately not an environment variable: constrained language may set those.
+/// </summary>
+internal static class ClockOverride
+{
+    private static volatile object? _value;
+
+    internal static DateTimeOffset? UtcNow
+    {
+        get => (DateTimeOffset?)_value;
+        set => _value = value;
+    }
 }
 
 /// <summary>Times are stored as UTC ISO-8601 text so they sort and compare as strings.</summary>
