@@ -8,7 +8,7 @@
     Description          = 'Burn in NAS drives over SSH, decide pass or fail from evidence, never wipe the wrong disk, and keep results, operators, audit events and backups in an embedded SQLite store.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('NasBurnin.Format.ps1xml', 'Operators.Format.ps1xml')
+    FormatsToProcess     = @('NasBurnin.Format.ps1xml', 'Operators.Format.ps1xml', 'Burnin.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-BurninOperator'
         'Disconnect-BurninOperator'
