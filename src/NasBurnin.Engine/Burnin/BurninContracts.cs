@@ -3,7 +3,7 @@ using NasBurnin.Engine.Remote;
 namespace NasBurnin.Engine.Burnin;
 
 /// <summary>What the burn-in engine needs to know about a host and how to reach it.</summary>
-public sealed record HostContext(long? HostId, string HostName, string WorkDir, HostTools Tools, int MaxParallel, IRemoteShell Shell);
+public sealed record HostContext(long? HostId, string HostName, string WorkDir, RunnerTools Tools, int MaxParallel, IRemoteShell Shell);
 
 /// <summary>A drive as the store knows it from the latest inventory.</summary>
 public sealed record DriveFacts(

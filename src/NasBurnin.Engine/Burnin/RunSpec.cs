@@ -15,7 +15,7 @@ public sealed record RunSpec
     public string? Wwn { get; init; }
     public required IReadOnlyList<StageKind> Stages { get; init; }
     public required string WorkDir { get; init; }
-    public required HostTools Tools { get; init; }
+    public required RunnerTools Tools { get; init; }
     public int MaxParallel { get; init; } = 4;
     public int PollSeconds { get; init; } = 30;
     public int TemperatureLimitC { get; init; } = 55;
@@ -86,5 +86,5 @@ public sealed record RunSpec
 }
 
 /// <summary>Per-host tool paths (validated absolute paths or bare command names).</summary>
-public sealed record HostTools(string Smartctl = "smartctl", string Badblocks = "badblocks", string Nvme = "nvme",
+public sealed record RunnerTools(string Smartctl = "smartctl", string Badblocks = "badblocks", string Nvme = "nvme",
     string Lsblk = "lsblk", string Findmnt = "findmnt", string Zpool = "zpool");

@@ -64,7 +64,7 @@ public class PlanningTests
         var spec = new RunSpec
         {
             RemoteId = "r1", Device = "/dev/sdb", Serial = "ZL2'$(touch /tmp/x)", Wwn = "0x5000c500a1b2c3d4",
-            Stages = new[] { StageKind.SmartShort }, WorkDir = "/var/tmp/nasburnin", Tools = new HostTools(),
+            Stages = new[] { StageKind.SmartShort }, WorkDir = "/var/tmp/nasburnin", Tools = new RunnerTools(),
         };
         var text = spec.ToShell();
         Assert.Contains("NB_SERIAL='ZL2'\\''$(touch /tmp/x)'", text);

@@ -32,7 +32,7 @@ public class RunnerTests
         var dir = TestPaths.Temp();
         var store = BurninStore.Open(Path.Combine(dir, "b.db"));
         var settings = new SettingsRepository(store).Set(new Dictionary<string, object?> { ["RunnerPollSeconds"] = 1 });
-        var host = new HostContext(null, "testnas", Path.Combine(nas.StateDir, "work"), new HostTools(), 4, new LocalTestShell("testnas", nas.ShellEnvironment));
+        var host = new HostContext(null, "testnas", Path.Combine(nas.StateDir, "work"), new RunnerTools(), 4, new LocalTestShell("testnas", nas.ShellEnvironment));
         return new Rig(nas, store, dir, host, settings);
     }
 
