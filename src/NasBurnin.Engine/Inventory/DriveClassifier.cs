@@ -141,7 +141,7 @@ public static class DriveClassifier
 
             foreach (var n in nodes)
             {
-                var where = n.KernelName == disk.KernelName ? "the disk itself" : "/dev/" + n.KernelName;
+                var where = n.KernelName == disk.KernelName ? "the disk itself" : n.Path ?? "/dev/" + n.KernelName;
                 if (mountsOf.TryGetValue(n.KernelName, out var targets))
                 {
                     foreach (var t in targets)

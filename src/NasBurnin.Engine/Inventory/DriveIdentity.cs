@@ -21,7 +21,16 @@ public sealed record DriveIdentity(string? Model, string? Serial, string? Wwn)
     public static string Fallback(string hostName, string kernelName) => $"host:{hostName.ToLowerInvariant()}|dev:{kernelName}";
 
     public static DriveIdentity Of(string? model, string? serial, string? wwn) =>
-        new(Clean(model), Clean(serial), SmartctlParser.NormalizeWwn(wwn));
+        new(Clean(model), Placeholder(Clean(serial)), Placeholder(SmartctlParser.NormalizeWwn(wwn)));
+
+    // Cheap USB bridges and some RAID controllers report "000000000000" or 0x0000000000000000 for every
+    // drive: such a value identifies nothing, and trusting it would merge different drives into one.
+    private static string? Placeholder(string? s)
+    {
+        if (s is null) return null;
+        var digits = s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? s[2..] : s;
+        return digits.Length > 0 && digits.All(c => c == '0') ? null : s;
+    }
 
     /// <summary>
     /// The same physical drive seen through different tools: equal serials, WWNs equal or one missing, and

@@ -209,7 +209,7 @@ public static class InventoryBuilder
         }
         if (s is null) return Fail("The inventory output has no lsblk section: drives cannot be listed or classified.");
         if (s.ToolMissing) return Fail("lsblk was not found on the host: drives cannot be listed or classified. Install util-linux or set the host's lsblk path.");
-        if (s.ExitCode != 0 && s.Output.Trim().Length == 0)
+        if (s.ExitCode != 0)
             return Fail($"lsblk failed on the host (exit code {s.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}): {s.FirstErrorLine ?? "no message"}.");
         var r = LsblkParser.Parse(s.Output);
         warnings.AddRange(r.Warnings);

@@ -32,7 +32,7 @@ internal static class JsonRead
         catch (JsonException e)
         {
             problem = text.TrimStart().StartsWith('{') || text.TrimStart().StartsWith('[')
-                ? $"the JSON is truncated or malformed ({Shorten(e.Message)})"
+                ? $"the JSON is truncated or malformed (line {(e.LineNumber ?? 0) + 1})"
                 : "the output is not JSON";
             return null;
         }
