@@ -50,6 +50,10 @@ public sealed record HealthThresholds
 
     public static HealthThresholds Default { get; } = new();
 
+    /// <summary>The defaults with the store's temperature limit (Set-BurninConfig -TemperatureLimitC).</summary>
+    public static HealthThresholds FromSettings(NasBurnin.Engine.Store.BurninSettings settings) =>
+        Default with { TemperatureLimitC = settings.TemperatureLimitC };
+
     /// <summary>At or above this temperature the drive is Warning (the TemperatureLimitC setting).</summary>
     public int TemperatureLimitC { get; init; } = 55;
 

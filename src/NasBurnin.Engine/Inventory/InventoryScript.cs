@@ -133,7 +133,7 @@ public static class InventoryScript
         nb_cap swaps cat /proc/swaps
         {
         	for nb_d in by-id by-partuuid; do
-        		for nb_l in /dev/disk/$nb_d/*; do
+        		for nb_l in /dev/disk/"$nb_d"/*; do
         			[ -L "$nb_l" ] || continue
         			printf '%s/%s\t%s\n' "$nb_d" "${nb_l##*/}" "$(readlink "$nb_l")"
         		done

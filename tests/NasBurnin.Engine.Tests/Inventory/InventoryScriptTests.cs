@@ -64,6 +64,20 @@ public class InventoryScriptTests
     }
 
     [Fact]
+    public void Script_passes_shellcheck_when_it_is_installed()
+    {
+        var shellcheck = new[] { "/usr/bin/shellcheck", "/usr/local/bin/shellcheck" }.FirstOrDefault(File.Exists);
+        if (shellcheck is null) { _output.WriteLine("SKIPPED: shellcheck is not installed (apt-get install shellcheck)"); return; }
+        var psi = new ProcessStartInfo(shellcheck, "-s sh -") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        using var p = Process.Start(psi)!;
+        var report = p.StandardOutput.ReadToEndAsync();
+        p.StandardInput.Write(InventoryScript.Build(new InventoryScriptOptions { IncludeLoop = true }));
+        p.StandardInput.Close();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, report.Result);
+    }
+
+    [Fact]
     public void Tool_paths_are_validated_and_quoted()
     {
         var script = InventoryScript.Build(new InventoryScriptOptions
