@@ -223,6 +223,32 @@ public class InventoryBuilderTests
         Assert.Contains(d.Warnings, w => w.Contains("also reachable as /dev/sdc"));
     }
 
+    [Fact]
+    public void Ambiguous_pool_names_protect_every_candidate_and_unmatched_ones_are_reported()
+    {
+        // Two disks behind one controller report the same WWN; the pool names it. Both are protected.
+        var lsblk = """
+            {"blockdevices": [
+              {"name": "sdb", "kname": "sdb", "type": "disk", "size": 1000, "serial": "A1", "model": "M", "wwn": "0x5000c500aaaa0001", "fstype": "zfs_member", "label": "tank"},
+              {"name": "sdc", "kname": "sdc", "type": "disk", "size": 1000, "serial": "A2", "model": "M", "wwn": "0x5000c500aaaa0001"},
+              {"name": "sdd", "kname": "sdd", "type": "disk", "size": 1000, "serial": "A3", "model": "M", "wwn": "0x5000c500aaaa0003", "fstype": "zfs_member", "label": "tank"}
+            ]}
+            """;
+        var zpool = "  pool: tank\n state: DEGRADED\nconfig:\n\n\tNAME                        STATE     READ WRITE CKSUM\n\ttank                        DEGRADED     0     0     0\n" +
+                    "\t  mirror-0                  DEGRADED     0     0     0\n\t    wwn-0x5000c500aaaa0001  ONLINE       0     0     0\n" +
+                    "\t    ata-GONE_DISK_X         UNAVAIL      0     0     0\n\t    9786358425043361232     UNAVAIL      0     0     0  was /dev/sdz1\n\nerrors: No known data errors\n";
+        var inv = Build(new InventoryFixtures.ScriptOutput().Section("lsblk", lsblk).Section("zpool", zpool).Done());
+        Assert.Equal(DriveRole.PoolMember, Drive(inv, "sdb").Role);
+        Assert.Equal(DriveRole.PoolMember, Drive(inv, "sdc").Role);
+        Assert.Contains(inv.Warnings, w => w.Contains("matches several devices (sdb, sdc)"));
+        Assert.Contains(inv.Warnings, w => w.Contains("'ata-GONE_DISK_X', which matches no block device"));
+        Assert.DoesNotContain(inv.Warnings, w => w.Contains("9786358425043361232")); // a missing device listed by GUID
+        Assert.Contains("Pool 'tank' is DEGRADED.", inv.Warnings);
+        // sdd carries the label of the imported pool but is not listed: Stale, with a pointed reason.
+        Assert.Equal(DriveRole.Stale, Drive(inv, "sdd").Role);
+        Assert.Contains(Drive(inv, "sdd").RoleReasons, r => r.Contains("is imported here but zpool status did not list this device"));
+    }
+
     [Theory]
     [InlineData("sas", DriveTransport.Other, DriveTransport.Sas)]
     [InlineData("usb", DriveTransport.Sata, DriveTransport.Usb)]
