@@ -37,6 +37,7 @@ internal static class SchemaV1
         CREATE TABLE drives (
             id                    INTEGER PRIMARY KEY,
             host_id               INTEGER REFERENCES hosts(id) ON DELETE SET NULL,
+            host_name             TEXT,
             identity              TEXT NOT NULL UNIQUE,
             model                 TEXT,
             serial                TEXT,
@@ -48,6 +49,7 @@ internal static class SchemaV1
             device_path           TEXT,
             by_id_path            TEXT,
             role                  TEXT,
+            role_reasons          TEXT,
             pool_name             TEXT,
             pool_role             TEXT,
             mountpoints           TEXT,
@@ -55,9 +57,11 @@ internal static class SchemaV1
             warnings              TEXT,
             last_smart_json       TEXT,
             first_seen_at         TEXT NOT NULL,
-            last_seen_at          TEXT NOT NULL
+            last_seen_at          TEXT NOT NULL,
+            missing_since         TEXT
         );
         CREATE INDEX drives_serial ON drives(serial);
+        CREATE INDEX drives_host ON drives(host_name);
 
         CREATE TABLE burnin_runs (
             id                    INTEGER PRIMARY KEY,

@@ -1,0 +1,59 @@
+namespace NasBurnin.Engine.Inventory;
+
+/// <summary>How a drive is attached. <c>Other</c> covers virtio, iSCSI, parallel SCSI, RAID volumes, MMC.</summary>
+public enum DriveTransport
+{
+    Other,
+    Sata,
+    Sas,
+    Nvme,
+    Usb,
+}
+
+/// <summary>
+/// What a drive is used for on its host, most protected first. <c>Unknown</c> means the host's block
+/// device list could not be read, so nothing about the drive's use is known; treat it like System.
+/// </summary>
+public enum DriveRole
+{
+    System,
+    PoolMember,
+    Mounted,
+    Stale,
+    Free,
+    Unknown,
+}
+
+/// <summary>The drive's health: smartctl's own verdict combined with the counters (see <see cref="HealthEvaluator"/>).</summary>
+public enum SmartHealth
+{
+    Unknown,
+    Passed,
+    Warning,
+    Failed,
+}
+
+/// <summary>What a device does in a ZFS pool (the section of <c>zpool status</c> it is listed in).</summary>
+public enum PoolRole
+{
+    Member,
+    Special,
+    Dedup,
+    Log,
+    Cache,
+    Spare,
+}
+
+/// <summary>The drive's self-test state: one running now, else the outcome of the newest logged test.</summary>
+public enum SelfTestStatus
+{
+    /// <summary>No self-test information (no SMART, or a log smartctl did not print).</summary>
+    Unknown,
+    /// <summary>The log is there and empty.</summary>
+    None,
+    InProgress,
+    Passed,
+    Failed,
+    /// <summary>Aborted by the host or interrupted by a reset: not a verdict on the drive.</summary>
+    Aborted,
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Remote;
+
+namespace NasBurnin.Engine.Inventory;
+
+/// <summary>What the inventory script collects and how.</summary>
+public sealed record InventoryScriptOptions
+{
+    public InventoryTools Tools { get; init; } = InventoryTools.Default;
+
+    /// <summary>
+    /// Treat loop devices as drives. Off on real hosts: a loop device is a file on some other disk (snap
+    /// packages, images), never a drive to burn in. The sandbox NAS turns it on, because its drives are loop devices.
+    /// </summary>
+    public bool IncludeLoop { get; init; }
+
+    /// <summary>Per-drive limit for smartctl (a hung USB bridge must not hold the whole inventory); 0 = none.</summary>
+    public int SmartctlTimeoutSeconds { get; init; } = 120;
+
+    /// <summary>How many smartctl processes run at once on the host.</summary>
+    public int MaxParallelSmartctl { get; init; } = 16;
+}
+
+/// <summary>
+/// Builds the one POSIX sh script (dash-compatible, read-only) that inventories a host in one round trip.
+/// It prints sections that <see cref="InventoryOutput.Parse"/> splits:
+/// <c>meta</c>, <c>lsblk</c>, <c>findmnt</c>, <c>mounts</c>, <c>swaps</c>, <c>links</c>, <c>zpool</c> and one
+/// <c>smartctl /dev/KNAME</c> per whole disk, each as
+/// <c>===NASBURNIN:BEGIN name===</c> stdout <c>===NASBURNIN:STDERR name===</c> stderr <c>===NASBURNIN:END name rc=N===</c>,
+/// then <c>===NASBURNIN:DONE===</c>. A missing tool gives its section rc=127.
+/// </summary>
+public static class InventoryScript
+{
+    /// <summary>lsblk columns for util-linux versions where <c>-O</c> fails; PATH and MOUNTPOINTS need 2.33 / 2.37.</summary>
+    internal const string BaseColumns = "NAME,KNAME,TYPE,SIZE,ROTA,TRAN,SERIAL,WWN,MODEL,VENDOR,REV,FSTYPE,LABEL,UUID,PARTTYPE,PARTUUID,PTTYPE,PKNAME,RM,RO,MAJ:MIN";
+
+    public static string Build(InventoryScriptOptions? options = null)
+    {
+        options ??= new InventoryScriptOptions();
+        var tools = options.Tools ?? InventoryTools.Default;
+        tools.Validate();
+        if (options.SmartctlTimeoutSeconds is < 0 or > 86400)
+            throw new BurninException("InvalidInventoryOption", ErrorKind.InvalidArgument,
+                $"SmartctlTimeoutSeconds {options.SmartctlTimeoutSeconds} is out of range; give 0 (no limit) to 86400.");
+        if (options.MaxParallelSmartctl is < 1 or > 256)
+            throw new BurninException("InvalidInventoryOption", ErrorKind.InvalidArgument,
+                $"MaxParallelSmartctl {options.MaxParallelSmartctl} is out of range; give 1 to 256.");
+
+        var sb = new StringBuilder();
+        sb.Append("# NasBurnin inventory (read-only): delimited sections with exit codes.\n");
+        sb.Append("umask 077\nLC_ALL=C\nexport LC_ALL\n");
+        sb.Append("PATH=\"${PATH:-/usr/bin:/bin}:/usr/local/sbin:/usr/sbin:/sbin\"\nexport PATH\n");
+        sb.Append("nb_lsblk=").Append(PosixShell.Quote(tools.Lsblk)).Append('\n');
+        sb.Append("nb_findmnt=").Append(PosixShell.Quote(tools.Findmnt)).Append('\n');
+        sb.Append("nb_zpool=").Append(PosixShell.Quote(tools.Zpool)).Append('\n');
+        sb.Append("nb_smartctl=").Append(PosixShell.Quote(tools.Smartctl)).Append('\n');
+        sb.Append("nb_loop=").Append(options.IncludeLoop ? '1' : '0').Append('\n');
+        sb.Append("nb_tmo=").Append(options.SmartctlTimeoutSeconds.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        sb.Append("nb_par=").Append(options.MaxParallelSmartctl.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        sb.Append("nb_cols=").Append(PosixShell.Quote(BaseColumns)).Append('\n');
+        sb.Append(Body);
+        return sb.ToString();
+    }
+
+    // The fixed part. Whole-disk selection mirrors DriveClassifier.IsCandidateDisk: TYPE disk (loop only with
+    // nb_loop=1), a kernel name of [a-z0-9-], not zram/ram/nbd/eMMC boot or RPMB areas, size above 0
+    // (empty card readers). The C# side validates every name it reads back anyway.
+    private const string Body = """
+        nb_have() {
+        	case $1 in
+        	/*) [ -f "$1" ] && [ -x "$1" ] ;;
+        	*) command -v "$1" >/dev/null 2>&1 ;;
+        	esac
+        }
+        nb_t=$(mktemp -d 2>/dev/null) || nb_t=
+        if [ -z "$nb_t" ]; then
+        	for nb_d in "${TMPDIR:-/tmp}" /var/tmp /dev/shm; do
+        		if mkdir "$nb_d/nasburnin-inv.$$" 2>/dev/null; then
+        			nb_t=$nb_d/nasburnin-inv.$$
+        			break
+        		fi
+        	done
+        fi
+        if [ -z "$nb_t" ]; then
+        	printf '===NASBURNIN:BEGIN meta===\nerror=no temporary folder could be created on the host\n===NASBURNIN:STDERR meta===\n\n===NASBURNIN:END meta rc=1===\n===NASBURNIN:DONE===\n'
+        	exit 0
+        fi
+        trap 'rm -rf "$nb_t"' EXIT
+        trap 'exit 130' HUP INT TERM
+        # nb_put NAME RC OUT ERR: one section from captured files
+        nb_put() {
+        	printf '===NASBURNIN:BEGIN %s===\n' "$1"
+        	cat "$3" 2>/dev/null
+        	printf '\n===NASBURNIN:STDERR %s===\n' "$1"
+        	cat "$4" 2>/dev/null
+        	printf '\n===NASBURNIN:END %s rc=%s===\n' "$1" "$2"
+        }
+        # nb_cap NAME CMD...: run CMD and print its section; rc 127 when CMD is missing
+        nb_cap() {
+        	nb_n=$1
+        	shift
+        	if nb_have "$1"; then
+        		"$@" >"$nb_t/o" 2>"$nb_t/e" </dev/null
+        		nb_rc=$?
+        	else
+        		: >"$nb_t/o"
+        		printf '%s: command not found\n' "$1" >"$nb_t/e"
+        		nb_rc=127
+        	fi
+        	nb_put "$nb_n" "$nb_rc" "$nb_t/o" "$nb_t/e"
+        }
+        {
+        	printf 'format=1\nuid=%s\nkernel=%s\n' "$(id -u 2>/dev/null)" "$(uname -sr 2>/dev/null)"
+        	nb_have "$nb_smartctl" && printf 'smartctl=%s\n' "$("$nb_smartctl" -V 2>/dev/null </dev/null | head -n 1)"
+        	nb_have "$nb_lsblk" && printf 'lsblk=%s\n' "$("$nb_lsblk" --version 2>/dev/null </dev/null | head -n 1)"
+        } >"$nb_t/o" 2>"$nb_t/e"
+        nb_put meta 0 "$nb_t/o" "$nb_t/e"
+        if nb_have "$nb_lsblk"; then
+        	"$nb_lsblk" -J -O -b >"$nb_t/o" 2>"$nb_t/e" </dev/null ||
+        		"$nb_lsblk" -J -b -o "$nb_cols,PATH,MOUNTPOINTS" >"$nb_t/o" 2>>"$nb_t/e" </dev/null ||
+        		"$nb_lsblk" -J -b -o "$nb_cols,MOUNTPOINT" >"$nb_t/o" 2>>"$nb_t/e" </dev/null
+        	nb_rc=$?
+        	nb_put lsblk "$nb_rc" "$nb_t/o" "$nb_t/e"
+        	"$nb_lsblk" -d -n -b -o KNAME,TYPE,SIZE >"$nb_t/disks" 2>/dev/null </dev/null
+        else
+        	nb_cap lsblk "$nb_lsblk"
+        	: >"$nb_t/disks"
+        fi
+        nb_cap findmnt "$nb_findmnt" -J -l -o TARGET,SOURCE,FSTYPE,MAJ:MIN
+        nb_cap mounts cat /proc/self/mounts
+        nb_cap swaps cat /proc/swaps
+        {
+        	for nb_d in by-id by-partuuid; do
+        		for nb_l in /dev/disk/"$nb_d"/*; do
+        			[ -L "$nb_l" ] || continue
+        			printf '%s/%s\t%s\n' "$nb_d" "${nb_l##*/}" "$(readlink "$nb_l")"
+        		done
+        	done
+        } >"$nb_t/o" 2>"$nb_t/e"
+        nb_put links 0 "$nb_t/o" "$nb_t/e"
+        if nb_have "$nb_zpool"; then
+        	"$nb_zpool" status -P -L >"$nb_t/o" 2>"$nb_t/e" </dev/null
+        	nb_rc=$?
+        	if [ "$nb_rc" = 2 ]; then
+        		"$nb_zpool" status -P >"$nb_t/o" 2>>"$nb_t/e" </dev/null
+        		nb_rc=$?
+        	fi
+        	nb_put zpool "$nb_rc" "$nb_t/o" "$nb_t/e"
+        else
+        	nb_cap zpool "$nb_zpool"
+        fi
+        : >"$nb_t/devs"
+        while read -r nb_k nb_ty nb_sz; do
+        	case $nb_ty in
+        	disk) ;;
+        	loop) [ "$nb_loop" = 1 ] || continue ;;
+        	*) continue ;;
+        	esac
+        	case $nb_k in
+        	'' | [!a-z]* | *[!a-z0-9-]*) continue ;;
+        	zram* | ram[0-9]* | nbd[0-9]* | mmcblk*boot* | *rpmb) continue ;;
+        	esac
+        	[ "${nb_sz:-0}" != 0 ] || continue
+        	echo "$nb_k" >>"$nb_t/devs"
+        done <"$nb_t/disks"
+        if nb_have "$nb_smartctl"; then
+        	nb_to=
+        	if [ "$nb_tmo" -gt 0 ] && timeout 5 true >/dev/null 2>&1; then
+        		nb_to="timeout $nb_tmo"
+        	fi
+        	nb_i=0
+        	while read -r nb_k; do
+        		(
+        			$nb_to "$nb_smartctl" -j -x "/dev/$nb_k" >"$nb_t/s.$nb_k" 2>"$nb_t/s.$nb_k.e"
+        			echo "$?" >"$nb_t/s.$nb_k.rc"
+        		) </dev/null &
+        		nb_i=$((nb_i + 1))
+        		[ $((nb_i % nb_par)) -ne 0 ] || wait
+        	done <"$nb_t/devs"
+        	wait
+        fi
+        while read -r nb_k; do
+        	if [ -f "$nb_t/s.$nb_k.rc" ]; then
+        		nb_rc=$(cat "$nb_t/s.$nb_k.rc")
+        	elif nb_have "$nb_smartctl"; then
+        		nb_rc=255
+        	else
+        		printf '%s: command not found\n' "$nb_smartctl" >"$nb_t/s.$nb_k.e"
+        		nb_rc=127
+        	fi
+        	nb_put "smartctl /dev/$nb_k" "$nb_rc" "$nb_t/s.$nb_k" "$nb_t/s.$nb_k.e"
+        done <"$nb_t/devs"
+        echo '===NASBURNIN:DONE==='
+        exit 0
+
+        """;
+}
