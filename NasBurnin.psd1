@@ -8,12 +8,18 @@
     Description          = 'Burn in NAS drives over SSH, decide pass or fail from evidence, never wipe the wrong disk, and keep results, operators, audit events and backups in an embedded SQLite store.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('NasBurnin.Format.ps1xml')
+    FormatsToProcess     = @('NasBurnin.Format.ps1xml', 'Hosts.Format.ps1xml')
     CmdletsToExport      = @(
+        'Connect-BurninHost'
+        'Disconnect-BurninHost'
         'Get-BurninAuditEvent'
         'Get-BurninConfig'
+        'Get-BurninHost'
         'Get-BurninStore'
+        'Remove-BurninHost'
         'Set-BurninConfig'
+        'Set-BurninHost'
+        'Test-BurninHost'
         'Use-BurninStore'
     )
     FunctionsToExport    = @()

@@ -37,14 +37,19 @@ public sealed class HostRepository
         Query(c, "WHERE id = $id", cmd => cmd.Parameters.AddWithValue("$id", id)).SingleOrDefault());
 
     /// <summary>Hosts whose name matches a PowerShell wildcard (case-insensitive), ordered by name and port.</summary>
-    public IReadOnlyList<HostRecord> List(string? nameWildcard = null, int? port = null) => _store.Read(c =>
+    public IReadOnlyList<HostRecord> List(string? nameWildcard = null, int? port = null) => List(nameWildcard, port, exact: false);
+
+    /// <summary>Hosts with exactly this name (case-insensitive), on any port unless one is given.</summary>
+    public IReadOnlyList<HostRecord> ListNamed(string name, int? port = null) => List(name, port, exact: true);
+
+    private IReadOnlyList<HostRecord> List(string? name, int? port, bool exact) => _store.Read(c =>
     {
         var where = new List<string>();
-        if (nameWildcard is not null) where.Add("name LIKE $name ESCAPE '\\'");
+        if (name is not null) where.Add(exact ? "name = $name" : "name LIKE $name ESCAPE '\\'");
         if (port is not null) where.Add("port = $port");
         return Query(c, where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "", cmd =>
         {
-            if (nameWildcard is not null) cmd.Parameters.AddWithValue("$name", AuditLog.WildcardToLike(nameWildcard));
+            if (name is not null) cmd.Parameters.AddWithValue("$name", exact ? name : AuditLog.WildcardToLike(name));
             if (port is not null) cmd.Parameters.AddWithValue("$port", port.Value);
         });
     });
@@ -103,16 +108,27 @@ public sealed class HostRepository
         return Get(id)!;
     }
 
-    /// <summary>Applies Set-BurninHost's changes after validating all of them; a bad value changes nothing.</summary>
-    public HostRecord Update(long id, HostChanges changes)
+    /// <summary>
+    /// Validates Set-BurninHost's values and returns them normalised; throws InvalidRemotePath or
+    /// InvalidMaxParallelRuns naming the bad value. Called before ShouldProcess, so -WhatIf refuses the same values.
+    /// </summary>
+    public static HostChanges Check(HostChanges changes)
     {
         var tools = changes.ToolPaths?.ToDictionary(kv => HostTools.Require(kv.Key),
-            kv => kv.Value.Length == 0 ? "" : RemoteNames.RequireSafePath(kv.Value, $"{kv.Key} path"));
-        var workDir = changes.WorkDir is { Length: > 0 } w ? RemoteNames.RequireSafePath(w, "work folder") : changes.WorkDir;
+            kv => kv.Value.Length == 0 ? "" : RemoteNames.RequireSafePath(kv.Value, $"{kv.Key} path"), StringComparer.Ordinal);
+        if (changes.WorkDir is { Length: > 0 } w) RemoteNames.RequireSafePath(w, "work folder");
         if (changes.MaxParallelRuns is < 0 or > 64)
             throw new BurninException("InvalidMaxParallelRuns", ErrorKind.InvalidArgument,
                 $"MaxParallelRuns {changes.MaxParallelRuns} is out of range. Give 1 to 64, or 0 to use the store-wide setting.") { Target = changes.MaxParallelRuns };
+        return changes with { ToolPaths = tools };
+    }
 
+    /// <summary>Applies Set-BurninHost's changes after validating all of them; a bad value changes nothing.</summary>
+    public HostRecord Update(long id, HostChanges changes)
+    {
+        changes = Check(changes);
+        var tools = changes.ToolPaths;
+        var workDir = changes.WorkDir;
         _store.Write((c, tx) =>
         {
             var current = Query(c, "WHERE id = $id", cmd => cmd.Parameters.AddWithValue("$id", id), tx).SingleOrDefault()

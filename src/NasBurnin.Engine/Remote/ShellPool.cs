@@ -60,9 +60,15 @@ public sealed class ShellPool : IDisposable
         return shell;
     }
 
+    /// <summary>Closes every shell; the pool stays usable (Remove-Module, then Import-Module again).</summary>
+    public void CloseAll()
+    {
+        foreach (var id in _shells.Keys.ToList()) Close(id);
+    }
+
     public void Dispose()
     {
         _disposed = true;
-        foreach (var id in _shells.Keys.ToList()) Close(id);
+        CloseAll();
     }
 }
