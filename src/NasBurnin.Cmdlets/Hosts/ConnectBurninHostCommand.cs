@@ -14,17 +14,21 @@ namespace NasBurnin.Hosts;
 /// -AcceptHostKey, -HostKeyFingerprint or a "Yes" at the prompt (which fails closed where nobody can
 /// answer); a changed key is a terminating security error.
 /// </summary>
-[Cmdlet(VerbsCommunications.Connect, "BurninHost", DefaultParameterSetName = KeySet)]
+[Cmdlet(VerbsCommunications.Connect, "BurninHost", DefaultParameterSetName = PasswordSet)]
 [OutputType(typeof(BurninHost))]
+/// <remarks>
+/// Password is the default set: -Credential belongs to both the Key and the Password set, and
+/// PowerShell prefers the default set among candidates even when its mandatory -KeyFilePath is missing.
+/// </remarks>
 public sealed class ConnectBurninHostCommand : BurninCmdlet
 {
     private const string KeySet = "Key";
     private const string PasswordSet = "Password";
     private const string LocalSet = "Local";
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = KeySet)]
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PasswordSet)]
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = LocalSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = KeySet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PasswordSet)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LocalSet)]
     [Alias("ComputerName", "Host")]
     [ValidateNotNullOrEmpty]
     public string[] HostName { get; set; } = Array.Empty<string>();
@@ -39,7 +43,8 @@ public sealed class ConnectBurninHostCommand : BurninCmdlet
     [ValidateNotNullOrEmpty]
     public string? UserName { get; set; }
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = KeySet)]
+    /// <summary>Not from the pipeline: a piped host must not pick the login method by accident.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = KeySet)]
     [ValidateNotNullOrEmpty]
     public string? KeyFilePath { get; set; }
 

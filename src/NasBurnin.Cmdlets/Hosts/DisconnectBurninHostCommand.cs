@@ -11,7 +11,7 @@ namespace NasBurnin.Hosts;
 [OutputType(typeof(void))]
 public sealed class DisconnectBurninHostCommand : BurninCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ComputerName", "Host")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]

@@ -9,7 +9,7 @@ namespace NasBurnin.Hosts;
 [OutputType(typeof(BurninHost))]
 public sealed class GetBurninHostCommand : BurninCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ComputerName", "Host")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]

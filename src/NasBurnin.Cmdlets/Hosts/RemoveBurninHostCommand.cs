@@ -12,7 +12,7 @@ namespace NasBurnin.Hosts;
 [OutputType(typeof(void))]
 public sealed class RemoveBurninHostCommand : BurninCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ComputerName", "Host")]
     [ValidateNotNullOrEmpty]
     public string[] HostName { get; set; } = Array.Empty<string>();

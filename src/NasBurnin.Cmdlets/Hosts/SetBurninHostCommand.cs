@@ -14,7 +14,7 @@ namespace NasBurnin.Hosts;
 [OutputType(typeof(BurninHost))]
 public sealed class SetBurninHostCommand : BurninCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ComputerName", "Host")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]

@@ -17,7 +17,7 @@ public sealed class TestBurninHostCommand : BurninCmdlet
 {
     private readonly List<HostRecord> _hosts = new();
 
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ComputerName", "Host")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
