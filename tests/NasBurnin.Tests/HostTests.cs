@@ -441,6 +441,34 @@ public sealed class HostTests : IClassFixture<HostTests.Server>
     }
 
     [Fact]
+    public void Connections_close_on_Disconnect_and_when_the_runspace_closes()
+    {
+        using var own = new LoopbackSshd();
+        using var dir = new TempDir();
+        using (var s = new PsSession(storePath: dir.File("burnin.db")))
+        {
+            s.Run(Connect(own, "-AcceptHostKey")).AssertClean();
+            Assert.True(own.SessionProcessCount() > 0);
+            s.Run($"Disconnect-BurninHost 127.0.0.1 -Port {own.Port}").AssertClean();
+            Assert.True(WaitUntil(() => own.SessionProcessCount() == 0), "the SSH session stayed open after Disconnect-BurninHost");
+            s.Run("Test-BurninHost").AssertClean();
+            Assert.True(own.SessionProcessCount() > 0);
+        }
+        Assert.True(WaitUntil(() => own.SessionProcessCount() == 0), "the SSH session stayed open after the runspace closed");
+    }
+
+    private static bool WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            Thread.Sleep(100);
+        }
+        return true;
+    }
+
+    [Fact]
     public void BurninHost_has_a_default_table_view_of_existing_properties()
     {
         using var dir = new TempDir();

@@ -74,11 +74,12 @@ public sealed class SshShell : RemoteShellBase
     {
         var (method, scrub) = _login.CreateMethod(HostName);
         var info = new ConnectionInfo(HostName, Port, UserName, method) { Timeout = _connectTimeout };
-        // Like OpenSSH with a known_hosts entry: ask only for the pinned key's type, so a server that
+        // Plain host keys only: a certificate's fingerprint is not what ssh-keygen -lf shows for the key.
+        // And like OpenSSH with a known_hosts entry, ask only for the pinned key's type, so a server that
         // gains a newer key type is not mistaken for a changed key.
-        if (check.PinnedAlgorithm is { } alg && info.HostKeyAlgorithms.ContainsKey(alg))
-            foreach (var other in info.HostKeyAlgorithms.Keys.Where(k => k != alg).ToList())
-                info.HostKeyAlgorithms.Remove(other);
+        foreach (var name in info.HostKeyAlgorithms.Keys.Where(k => k.Contains("-cert-", StringComparison.Ordinal)
+                     || (check.PinnedAlgorithm is { } alg && info.HostKeyAlgorithms.ContainsKey(alg) && k != alg)).ToList())
+            info.HostKeyAlgorithms.Remove(name);
 
         var client = new SshClient(info) { KeepAliveInterval = KeepAliveInterval };
         client.HostKeyReceived += (_, e) => e.CanTrust = check.Evaluate(e.HostKeyName, e.HostKey);

@@ -91,6 +91,9 @@ public sealed class LoopbackSshd : IDisposable
         Start();
     }
 
+    /// <summary>How many per-connection sshd processes (and their commands) run below the listener now.</summary>
+    public int SessionProcessCount() => _pid is { } pid ? Descendants(pid).Count : 0;
+
     /// <summary>Kills the per-connection sshd processes (this listener's children): every client connection drops.</summary>
     public int DropConnections()
     {
