@@ -52,10 +52,19 @@ public sealed class ShellPool : IDisposable
         }
     }
 
-    /// <summary>The pooled shell, brought in line with the stored sudo choice (another session may have changed it).</summary>
+    /// <summary>
+    /// The pooled shell, brought in line with the store (another session may have changed it): the sudo
+    /// choice is applied; a shell verified against a key that is no longer the pinned one is closed, so
+    /// the host is opened again against the current pin.
+    /// </summary>
     private RemoteShellBase? Live(HostRecord host)
     {
         if (!_shells.TryGetValue(host.Id, out var shell)) return null;
+        if (shell.HostKeyFingerprint is { } verified && !HostFingerprint.AreEqual(verified, host.HostKeySha256))
+        {
+            Close(host.Id);
+            return null;
+        }
         shell.UseSudo = host.UseSudo;
         return shell;
     }
