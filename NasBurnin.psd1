@@ -8,21 +8,27 @@
     Description          = 'Burn in NAS drives over SSH, decide pass or fail from evidence, never wipe the wrong disk, and keep results, operators, audit events and backups in an embedded SQLite store.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('NasBurnin.Format.ps1xml', 'Operators.Format.ps1xml', 'Burnin.Format.ps1xml')
+    FormatsToProcess     = @('NasBurnin.Format.ps1xml', 'Operators.Format.ps1xml', 'Hosts.Format.ps1xml', 'Burnin.Format.ps1xml')
     CmdletsToExport      = @(
+        'Connect-BurninHost'
         'Connect-BurninOperator'
+        'Disconnect-BurninHost'
         'Disconnect-BurninOperator'
         'Get-BurninAuditEvent'
         'Get-BurninConfig'
+        'Get-BurninHost'
         'Get-BurninOperator'
         'Get-BurninStore'
         'Get-BurninUser'
         'New-BurninUser'
+        'Remove-BurninHost'
         'Remove-BurninUser'
         'Reset-BurninUser'
         'Set-BurninConfig'
+        'Set-BurninHost'
         'Set-BurninUser'
         'Set-BurninUserPassword'
+        'Test-BurninHost'
         'Use-BurninStore'
     )
     FunctionsToExport    = @()

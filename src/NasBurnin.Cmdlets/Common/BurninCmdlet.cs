@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using NasBurnin.Engine.Auth;
 using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Remote;
 using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Common;
@@ -14,7 +15,7 @@ public abstract class BurninCmdlet : PSCmdlet
     private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
-    protected CancellationToken Cancellation => _stop.Token;
+    internal CancellationToken Cancellation => _stop.Token;
 
     protected override void StopProcessing() => _stop.Cancel();
 
@@ -87,6 +88,15 @@ public abstract class BurninCmdlet : PSCmdlet
         var store = Store;
         return Terminating(() => OperatorGate.RequireAdmin(store, ModuleSession.Current.SignedInOperator, Actor.CurrentSource()));
     }
+
+    /// <summary>
+    /// The session's shell for a registered host (one connection per host per runspace), opening it from
+    /// the store when the session has none: pinned key only, key file without passphrase only; else a
+    /// BurninException (HostCredentialRequired, HostKeyChanged, HostUnreachable, ...). Pipeline thread;
+    /// Ctrl+C cancels. For many hosts at once use <see cref="HostFanOut.Run"/>.
+    /// </summary>
+    internal IRemoteShell GetShell(HostRecord host) =>
+        ModuleSession.Current.Shells.GetAsync(host, new HostConnector(Store), Cancellation).GetAwaiter().GetResult();
 
     /// <summary>Resolves a user-supplied path (relative to the current PowerShell location, ~ allowed) to a file system path.</summary>
     protected string ResolveFilePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);

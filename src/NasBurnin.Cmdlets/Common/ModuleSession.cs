@@ -2,13 +2,15 @@ using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using NasBurnin.Engine.Auth;
 using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Remote;
 using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Common;
 
 /// <summary>
-/// What one runspace remembers between commands: the store it uses. Keyed by runspace, so parallel
-/// runspaces (jobs, ForEach-Object -Parallel, test hosts) never see each other's choices.
+/// What one runspace remembers between commands: the store it uses and its live host connections.
+/// Keyed by runspace, so parallel runspaces (jobs, ForEach-Object -Parallel, test hosts) never see
+/// each other's choices or share a connection.
 /// </summary>
 internal sealed class ModuleSession
 {
@@ -21,7 +23,24 @@ internal sealed class ModuleSession
     private OperatorSignIn? _signIn;
 
     public static ModuleSession Current =>
-        Sessions.GetValue((object?)Runspace.DefaultRunspace ?? Global, _ => new ModuleSession());
+        Sessions.GetValue((object?)Runspace.DefaultRunspace ?? Global, Create);
+
+    /// <summary>One SSH connection per host for this runspace; closed when the runspace closes.</summary>
+    public ShellPool Shells { get; } = new();
+
+    private static ModuleSession Create(object key)
+    {
+        var session = new ModuleSession();
+        if (key is Runspace runspace)
+        {
+            runspace.StateChanged += (_, e) =>
+            {
+                if (e.RunspaceStateInfo.State is RunspaceState.Closed or RunspaceState.Broken)
+                    session.Shells.Dispose();
+            };
+        }
+        return session;
+    }
 
     /// <summary>The store chosen with Use-BurninStore, else the default location (re-read each time, so
     /// a changed $env:NASBURNIN_HOME takes effect).</summary>

@@ -30,7 +30,9 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     public void OnRemove(PSModuleInfo module)
     {
-        // Assemblies cannot be unloaded; keep the resolver so other runspaces keep working.
+        // Assemblies cannot be unloaded; keep the resolver so other runspaces keep working. This
+        // runspace's host connections close with the module.
+        Common.ModuleSession.Current.Shells.CloseAll();
     }
 
     private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>

@@ -1,0 +1,181 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using NasBurnin.Common;
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Remote;
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Hosts;
+
+/// <summary>
+/// Connect-BurninHost: connect to a NAS over SSH (or locally), verify or pin its host key, record it in
+/// the store and keep the connection for this session. Host keys are never skipped: first contact needs
+/// -AcceptHostKey, -HostKeyFingerprint or a "Yes" at the prompt (which fails closed where nobody can
+/// answer); a changed key is a terminating security error.
+/// </summary>
+[Cmdlet(VerbsCommunications.Connect, "BurninHost", DefaultParameterSetName = PasswordSet)]
+[OutputType(typeof(BurninHost))]
+/// <remarks>
+/// Password is the default set: -Credential belongs to both the Key and the Password set, and
+/// PowerShell prefers the default set among candidates even when its mandatory -KeyFilePath is missing.
+/// </remarks>
+public sealed class ConnectBurninHostCommand : BurninCmdlet
+{
+    private const string KeySet = "Key";
+    private const string PasswordSet = "Password";
+    private const string LocalSet = "Local";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = KeySet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PasswordSet)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LocalSet)]
+    [Alias("ComputerName", "Host")]
+    [ValidateNotNullOrEmpty]
+    public string[] HostName { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = KeySet)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PasswordSet)]
+    [ValidateRange(1, 65535)]
+    public int Port { get; set; } = 22;
+
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = KeySet)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PasswordSet)]
+    [ValidateNotNullOrEmpty]
+    public string? UserName { get; set; }
+
+    /// <summary>Not from the pipeline: a piped host must not pick the login method by accident.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = KeySet)]
+    [ValidateNotNullOrEmpty]
+    public string? KeyFilePath { get; set; }
+
+    /// <summary>Password login (Password set) or the key file's passphrase (Key set). Never stored.</summary>
+    [Parameter(ParameterSetName = KeySet)]
+    [Parameter(Mandatory = true, ParameterSetName = PasswordSet)]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = LocalSet)]
+    public SwitchParameter Local { get; set; }
+
+    [Parameter(ParameterSetName = KeySet)]
+    [Parameter(ParameterSetName = PasswordSet)]
+    public SwitchParameter AcceptHostKey { get; set; }
+
+    [Parameter(ParameterSetName = KeySet)]
+    [Parameter(ParameterSetName = PasswordSet)]
+    [ValidateNotNullOrEmpty]
+    public string? HostKeyFingerprint { get; set; }
+
+    [Parameter]
+    public SwitchParameter UseSudo { get; set; }
+
+    [Parameter(ParameterSetName = KeySet)]
+    [Parameter(ParameterSetName = PasswordSet)]
+    [ValidateRange(1, 300)]
+    public int ConnectTimeoutSeconds { get; set; } = 15;
+
+    protected override void BeginProcessing()
+    {
+        if (HostKeyFingerprint is not null)
+            HostKeyFingerprint = Terminating(() => HostFingerprint.Normalize(HostKeyFingerprint), HostKeyFingerprint);
+    }
+
+    protected override void ProcessRecord()
+    {
+        var names = HostName.Length > 0 ? HostName : new[] { "localhost" };
+        var store = Store;
+        var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
+        foreach (var name in names)
+        {
+            try
+            {
+                var outcome = Connect(store, RemoteNames.RequireHostName(name));
+                ModuleSession.Current.Shells.Put(outcome.Host.Id, outcome.Shell);
+                if (outcome.Verdict == HostKeyVerdict.ReplacePinned)
+                    WriteWarning($"The pinned host key of {outcome.Host} was replaced by {outcome.Host.HostKeySha256}, as -HostKeyFingerprint asked.");
+                WriteObject(BurninHost.From(outcome.Host, settings, connected: true));
+            }
+            catch (BurninException e) when (e.Kind == ErrorKind.Security)
+            {
+                ThrowTerminatingError(ErrorRecords.From(e, name));
+            }
+            catch (BurninException e)
+            {
+                WriteError(ErrorRecords.From(e, name));
+            }
+        }
+    }
+
+    private ConnectOutcome Connect(BurninStore store, string name)
+    {
+        var request = BuildRequest(store, name);
+        var connector = new HostConnector(store);
+        try
+        {
+            return connector.ConnectAsync(request, ModuleSession.Current.Actor, Cancellation).GetAwaiter().GetResult();
+        }
+        catch (HostKeyConfirmationRequired unknown)
+        {
+            if (!AskToTrust(name, request.Port, unknown, out var why))
+                throw HostErrors.KeyNotTrusted(name, request.Port, unknown.Fingerprint, why);
+            // Connect again expecting exactly the confirmed key: a different key now is a mismatch.
+            return connector.ConnectAsync(request with { ExpectedFingerprint = unknown.Fingerprint }, ModuleSession.Current.Actor, Cancellation)
+                .GetAwaiter().GetResult();
+        }
+    }
+
+    private ConnectRequest BuildRequest(BurninStore store, string name)
+    {
+        bool? sudo = MyInvocation.BoundParameters.ContainsKey(nameof(UseSudo)) ? UseSudo.IsPresent : null;
+        if (Local)
+            return new ConnectRequest { HostName = name, Port = 0, Transport = HostTransport.Local, UseSudo = sudo };
+
+        var credential = Credential is { } c && !ReferenceEquals(c, PSCredential.Empty) ? c : null;
+        var keyPath = KeyFilePath is null ? null : ResolveFilePath(KeyFilePath);
+        var user = UserName
+            ?? (string.IsNullOrEmpty(credential?.UserName) ? null : credential!.UserName.TrimStart('\\'))
+            ?? new HostRepository(store).Find(name, Port)?.UserName
+            ?? Environment.UserName;
+        return new ConnectRequest
+        {
+            HostName = name,
+            Port = Port,
+            Transport = HostTransport.Ssh,
+            UserName = user,
+            KeyFilePath = keyPath,
+            Secret = credential?.Password,
+            AcceptHostKey = AcceptHostKey,
+            ExpectedFingerprint = HostKeyFingerprint,
+            UseSudo = sudo,
+            ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSeconds),
+        };
+    }
+
+    /// <summary>
+    /// Shows the fingerprint and asks on the pipeline thread. A host that cannot prompt (pwsh
+    /// -NonInteractive, a scheduled task) throws, which counts as "No": fail closed, never hang.
+    /// </summary>
+    private bool AskToTrust(string name, int port, HostKeyConfirmationRequired unknown, out string why)
+    {
+        var choices = new Collection<ChoiceDescription>
+        {
+            new("&Yes", "Pin this key for the host and connect."),
+            new("&No", "Refuse the key; nothing is pinned."),
+        };
+        var message =
+            $"The authenticity of {HostErrors.Display(name, port)} cannot be established.\n" +
+            $"Its {unknown.Algorithm} host key fingerprint is {unknown.Fingerprint}.\n" +
+            "Compare it with the host's own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on its console). Pin this key and connect?";
+        try
+        {
+            var answer = Host.UI.PromptForChoice("Unknown host key", message, choices, 1);
+            why = "the prompt was answered No";
+            return answer == 0;
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            why = "this is the first contact and no one could answer the prompt (non-interactive session)";
+            return false;
+        }
+    }
+}

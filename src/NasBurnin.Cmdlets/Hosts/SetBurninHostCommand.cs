@@ -1,0 +1,97 @@
+using System.Management.Automation;
+using NasBurnin.Common;
+using NasBurnin.Engine.Remote;
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Hosts;
+
+/// <summary>
+/// Set-BurninHost: per-host tool paths, work folder, sudo and parallel-run limit. Paths are checked
+/// before anything is written (absolute, no spaces, shell characters or '..'), so -WhatIf and the real
+/// run refuse the same values. Only HostName and Port bind from the pipeline.
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "BurninHost", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(BurninHost))]
+public sealed class SetBurninHostCommand : BurninCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ComputerName", "Host")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] HostName { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 65535)]
+    public int? Port { get; set; }
+
+    [Parameter] [AllowEmptyString] public string? SmartctlPath { get; set; }
+    [Parameter] [AllowEmptyString] public string? ZpoolPath { get; set; }
+    [Parameter] [AllowEmptyString] public string? NvmePath { get; set; }
+    [Parameter] [AllowEmptyString] public string? BadblocksPath { get; set; }
+    [Parameter] [AllowEmptyString] public string? LsblkPath { get; set; }
+    [Parameter] [AllowEmptyString] public string? FindmntPath { get; set; }
+
+    [Parameter]
+    [AllowEmptyString]
+    public string? WorkDir { get; set; }
+
+    [Parameter]
+    public SwitchParameter UseSudo { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 64)]
+    public int? MaxParallelRuns { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var tools = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Tool(string tool, string? value) { if (value is not null) tools[tool] = value; }
+        Tool(HostTools.Smartctl, SmartctlPath);
+        Tool(HostTools.Zpool, ZpoolPath);
+        Tool(HostTools.Nvme, NvmePath);
+        Tool(HostTools.Badblocks, BadblocksPath);
+        Tool(HostTools.Lsblk, LsblkPath);
+        Tool(HostTools.Findmnt, FindmntPath);
+        var changes = Terminating(() => HostRepository.Check(new HostChanges
+        {
+            ToolPaths = tools.Count > 0 ? tools : null,
+            WorkDir = WorkDir,
+            UseSudo = MyInvocation.BoundParameters.ContainsKey(nameof(UseSudo)) ? UseSudo.IsPresent : null,
+            MaxParallelRuns = MaxParallelRuns,
+        }));
+
+        var store = Store;
+        var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
+        var repo = new HostRepository(store);
+        var pool = ModuleSession.Current.Shells;
+        foreach (var host in HostSelection.Resolve(this, HostName, Port))
+        {
+            var target = host.ToString();
+            if (changes != new HostChanges() && ShouldProcess(target, $"Set {Describe(changes)}"))
+            {
+                if (!PerItem(() => repo.Update(host.Id, changes), host.Name)) continue;
+            }
+            if (PassThru)
+            {
+                var updated = repo.Get(host.Id) ?? host;
+                WriteObject(BurninHost.From(updated, settings, pool.IsConnected(host.Id)));
+            }
+        }
+        if (changes == new HostChanges())
+            WriteWarning("No setting was given; nothing changed. Name a setting, for example -SmartctlPath /usr/local/sbin/smartctl.");
+    }
+
+    private static string Describe(HostChanges c)
+    {
+        var parts = new List<string>();
+        foreach (var kv in c.ToolPaths ?? new Dictionary<string, string>())
+            parts.Add(kv.Value.Length == 0 ? $"{kv.Key} path = (PATH lookup)" : $"{kv.Key} path = {kv.Value}");
+        if (c.WorkDir is not null) parts.Add(c.WorkDir.Length == 0 ? "WorkDir = (store-wide setting)" : $"WorkDir = {c.WorkDir}");
+        if (c.UseSudo is { } s) parts.Add($"UseSudo = {s}");
+        if (c.MaxParallelRuns is { } m) parts.Add(m == 0 ? "MaxParallelRuns = (store-wide setting)" : $"MaxParallelRuns = {m}");
+        return string.Join(", ", parts);
+    }
+}

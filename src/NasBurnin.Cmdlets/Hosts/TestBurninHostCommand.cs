@@ -1,0 +1,55 @@
+using System.Management.Automation;
+using NasBurnin.Common;
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Remote;
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Hosts;
+
+/// <summary>
+/// Test-BurninHost: reach every named host in parallel over the session's connection and run a short
+/// read-only probe (uname, user, tools, smartctl version, work folder). One result per host; a host that
+/// cannot be reached also gets an error (ConnectionError, AuthenticationError, ...) and the others carry on.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "BurninHost")]
+[OutputType(typeof(BurninHostTest))]
+public sealed class TestBurninHostCommand : BurninCmdlet
+{
+    private readonly List<HostRecord> _hosts = new();
+
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ComputerName", "Host")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? HostName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 65535)]
+    public int? Port { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSeconds { get; set; } = 30;
+
+    protected override void ProcessRecord()
+    {
+        // Collect piped hosts; all of them are tested together, in parallel, at the end.
+        foreach (var h in HostSelection.Resolve(this, HostName, Port))
+            if (_hosts.All(x => x.Id != h.Id)) _hosts.Add(h);
+    }
+
+    protected override void EndProcessing()
+    {
+        var store = Store;
+        var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
+        var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
+        HostFanOut.Run(this, _hosts,
+            (host, shell, ct) => HostProbe.RunAsync(shell, host, settings, timeout, ct),
+            (host, probe) => WriteObject(BurninHostTest.From(host, probe)),
+            (host, error) =>
+            {
+                WriteObject(BurninHostTest.Failed(host, error.Message));
+                WriteError(ErrorRecords.From(error, host.Name));
+            });
+    }
+}

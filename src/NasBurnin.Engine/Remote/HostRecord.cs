@@ -1,0 +1,67 @@
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Engine.Remote;
+
+/// <summary>How commands reach a host.</summary>
+public enum HostTransport
+{
+    Ssh,
+    /// <summary>On this machine, without SSH (pwsh runs on the NAS itself; Linux only).</summary>
+    Local,
+}
+
+/// <summary>
+/// A registered host as the store keeps it. Identity is name (case-insensitive) + port; the pinned
+/// host key belongs to that pair. No secret is ever part of this record.
+/// </summary>
+public sealed record HostRecord
+{
+    public long Id { get; init; }
+    public required string Name { get; init; }
+    /// <summary>22 by default; 0 for the local transport.</summary>
+    public int Port { get; init; } = 22;
+    public string? UserName { get; init; }
+    public HostTransport Transport { get; init; } = HostTransport.Ssh;
+    /// <summary>Private key file for key logins (a path, not a secret). Null for password logins.</summary>
+    public string? KeyFilePath { get; init; }
+    /// <summary>Pinned key, <c>SHA256:</c> + base64.</summary>
+    public string? HostKeySha256 { get; init; }
+    public string? HostKeyAlgorithm { get; init; }
+    public bool UseSudo { get; init; }
+    /// <summary>Only the tools set for this host; the rest resolve through the host's PATH.</summary>
+    public IReadOnlyDictionary<string, string> ToolPaths { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    /// <summary>Null: the store-wide HostWorkDir setting.</summary>
+    public string? WorkDir { get; init; }
+    /// <summary>Null: the store-wide MaxParallelRuns setting.</summary>
+    public int? MaxParallelRuns { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? LastPollAt { get; init; }
+    public DateTimeOffset? LastSuccessAt { get; init; }
+    public string? LastError { get; init; }
+
+    /// <summary>The path (or bare name, resolved through PATH) to run a tool with on this host.</summary>
+    public string ToolPath(string tool) => ToolPaths.TryGetValue(HostTools.Require(tool), out var p) ? p : tool;
+
+    public string EffectiveWorkDir(BurninSettings settings) => WorkDir ?? settings.HostWorkDir;
+
+    public int EffectiveMaxParallelRuns(BurninSettings settings) => MaxParallelRuns ?? settings.MaxParallelRuns;
+
+    public override string ToString() => HostErrors.Display(Name, Port);
+}
+
+/// <summary>The tools whose location can be set per host, because NAS systems put them in different places.</summary>
+public static class HostTools
+{
+    public const string Smartctl = "smartctl";
+    public const string Zpool = "zpool";
+    public const string Nvme = "nvme";
+    public const string Badblocks = "badblocks";
+    public const string Lsblk = "lsblk";
+    public const string Findmnt = "findmnt";
+
+    public static IReadOnlyList<string> All { get; } = new[] { Smartctl, Zpool, Nvme, Badblocks, Lsblk, Findmnt };
+
+    public static string Require(string tool) => All.Contains(tool, StringComparer.Ordinal)
+        ? tool
+        : throw new ArgumentException($"'{tool}' is not a known tool: {string.Join(", ", All)}.", nameof(tool));
+}
