@@ -18,8 +18,11 @@
         'Get-BurninConfig'
         'Get-BurninHost'
         'Get-BurninOperator'
+        'Get-BurninRun'
+        'Get-BurninStage'
         'Get-BurninStore'
         'Get-BurninUser'
+        'Lock-BurninDrive'
         'New-BurninUser'
         'Remove-BurninHost'
         'Remove-BurninUser'
@@ -28,8 +31,13 @@
         'Set-BurninHost'
         'Set-BurninUser'
         'Set-BurninUserPassword'
+        'Start-BurninRun'
+        'Start-BurninStage'
+        'Stop-BurninRun'
         'Test-BurninHost'
+        'Unlock-MountedDrive'
         'Use-BurninStore'
+        'Wait-BurninRun'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

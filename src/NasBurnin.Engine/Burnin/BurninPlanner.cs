@@ -142,7 +142,7 @@ public sealed class BurninPlanner
     }
 }
 
-internal static class RunRecordExtensions
+public static class RunRecordExtensions
 {
     public static string RunId(this RunRecord r) => r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

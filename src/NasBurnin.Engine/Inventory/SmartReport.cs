@@ -64,6 +64,8 @@ public sealed record SmartReport
     public string? Firmware { get; init; }
     public long? CapacityBytes { get; init; }
     public int? RotationRate { get; init; }
+    /// <summary>Physical sector size (4096 on 512e and 4Kn drives); badblocks' block size starts from it.</summary>
+    public int? PhysicalBlockSize { get; init; }
     public bool? Rotational => RotationRate is { } r ? r > 0 : null;
 
     public bool? SmartAvailable { get; init; }

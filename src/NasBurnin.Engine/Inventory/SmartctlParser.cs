@@ -62,6 +62,7 @@ public static class SmartctlParser
             Firmware = r.Get("firmware_version").Text() ?? r.Get("revision").Text() ?? r.Get("scsi_revision").Text(),
             CapacityBytes = r.Path("user_capacity", "bytes").Long() ?? r.Get("nvme_total_capacity").Long(),
             RotationRate = r.Get("rotation_rate").Int(),
+            PhysicalBlockSize = r.Get("physical_block_size").Int(),
             SmartAvailable = r.Path("smart_support", "available").Bool(),
             SmartEnabled = r.Path("smart_support", "enabled").Bool(),
             SmartPassed = r.Path("smart_status", "passed").Bool(),

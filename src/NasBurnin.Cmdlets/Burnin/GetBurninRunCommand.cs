@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using NasBurnin.Common;
+using NasBurnin.Engine.Burnin;
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Burnin;
+
+/// <summary>Get-BurninRun: runs, refreshed from their hosts first (one round trip per host) unless -Offline.</summary>
+[Cmdlet(VerbsCommon.Get, "BurninRun")]
+[OutputType(typeof(BurninRun))]
+public sealed class GetBurninRunCommand : BurninCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    public long[]? RunId { get; set; }
+
+    /// <summary>Queued, Running, Stalled, Finished, Aborted, Interrupted.</summary>
+    [Parameter]
+    [ValidateSet("Queued", "Running", "Stalled", "Finished", "Aborted", "Interrupted")]
+    public string[]? State { get; set; }
+
+    /// <summary>Running, Pass, Fail, Aborted, Interrupted.</summary>
+    [Parameter]
+    [ValidateSet("Running", "Pass", "Fail", "Aborted", "Interrupted")]
+    public string[]? Result { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string? Serial { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? HostName { get; set; }
+
+    /// <summary>Read the store only; don't ask the hosts.</summary>
+    [Parameter]
+    public SwitchParameter Offline { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var query = new RunQuery(RunIds: RunId, States: State, Results: Result,
+            SerialLike: Serial is null ? null : AuditLog.WildcardToLike(Serial), HostName: HostName);
+        var repo = new RunRepository(Store);
+        if (!Offline)
+        {
+            var targets = repo.Query(query with { UnfinishedOnly = true }).Select(r => r.Id).ToList();
+            if (targets.Count > 0) BurninHosts.Refresh(this, targets);
+        }
+        var runs = repo.Query(query);
+        var stages = repo.Stages(runs.Select(r => r.Id).ToList(), includeLog: false);
+        foreach (var r in runs) WriteObject(BurninMapping.Run(r, stages));
+    }
+}

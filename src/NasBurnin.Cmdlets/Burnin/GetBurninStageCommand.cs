@@ -1,0 +1,35 @@
+using System.Management.Automation;
+using NasBurnin.Common;
+using NasBurnin.Engine.Burnin;
+
+namespace NasBurnin.Burnin;
+
+/// <summary>Get-BurninStage: the stages of runs, with live progress, and their logs with -IncludeLog.</summary>
+[Cmdlet(VerbsCommon.Get, "BurninStage")]
+[OutputType(typeof(BurninStage))]
+public sealed class GetBurninStageCommand : BurninCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    public long[]? RunId { get; set; }
+
+    /// <summary>Include each stage's compacted log.</summary>
+    [Parameter]
+    public SwitchParameter IncludeLog { get; set; }
+
+    [Parameter]
+    public SwitchParameter Offline { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var store = Store;
+        var repo = new RunRepository(store);
+        if (!Offline)
+        {
+            var targets = repo.Query(new RunQuery(RunIds: RunId, UnfinishedOnly: true)).Select(r => r.Id).ToList();
+            if (targets.Count > 0) BurninHosts.Refresh(this, targets);
+        }
+        var now = store.Clock.UtcNow;
+        foreach (var s in repo.Stages(RunId, IncludeLog))
+            WriteObject(BurninMapping.Stage(s, now));
+    }
+}

@@ -1,0 +1,25 @@
+using System.Management.Automation;
+using NasBurnin.Engine.Burnin;
+
+namespace NasBurnin.Burnin;
+
+/// <summary>Start-BurninRun: one run per drive, from a profile or an explicit list of stages.</summary>
+[Cmdlet(VerbsLifecycle.Start, "BurninRun", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(BurninRun))]
+public sealed class StartBurninRunCommand : StartRunCommandBase
+{
+    /// <summary>Quick, Standard or Full.</summary>
+    [Parameter]
+    [ValidateSet("Quick", "Standard", "Full")]
+    public string Profile { get; set; } = "Standard";
+
+    /// <summary>An explicit list of stages, instead of the profile's.</summary>
+    [Parameter]
+    [ValidateSet("SmartShort", "SmartConveyance", "SmartLong", "SurfaceValidate", "NvmeFormat", "SmartPostCheck")]
+    public string[]? Stage { get; set; }
+
+    private protected override string ProfileName => Stage is { Length: > 0 } ? "Custom" : Profile;
+
+    private protected override IReadOnlyList<StageKind> StagesFor(BurninPlanner planner, DriveFacts drive) =>
+        planner.StagesFor(drive, Enum.Parse<BurninProfile>(Profile), Stage is { Length: > 0 } ? Stage.Select(Enum.Parse<StageKind>).ToList() : null);
+}

@@ -1,0 +1,19 @@
+using System.Management.Automation;
+using NasBurnin.Engine.Burnin;
+
+namespace NasBurnin.Burnin;
+
+/// <summary>Start-BurninStage: a run of a single stage on each drive.</summary>
+[Cmdlet(VerbsLifecycle.Start, "BurninStage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(BurninRun))]
+public sealed class StartBurninStageCommand : StartRunCommandBase
+{
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateSet("SmartShort", "SmartConveyance", "SmartLong", "SurfaceValidate", "NvmeFormat", "SmartPostCheck")]
+    public string Stage { get; set; } = "";
+
+    private protected override string ProfileName => Stage;
+
+    private protected override IReadOnlyList<StageKind> StagesFor(BurninPlanner planner, DriveFacts drive) =>
+        planner.StagesFor(drive, BurninProfile.Quick, new[] { Enum.Parse<StageKind>(Stage) });
+}

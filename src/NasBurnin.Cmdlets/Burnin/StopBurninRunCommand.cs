@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using NasBurnin.Common;
+using NasBurnin.Engine.Burnin;
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Burnin;
+
+/// <summary>
+/// Stop-BurninRun: kills the runner's process group on the host, aborts a running SMART self-test,
+/// marks the stages Aborted and audits it. A queued run leaves the host's queue.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Stop, "BurninRun", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(BurninRun))]
+public sealed class StopBurninRunCommand : BurninCmdlet
+{
+    private readonly List<long> _ids = new();
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public long[] RunId { get; set; } = Array.Empty<long>();
+
+    /// <summary>Write the stopped runs.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord() => _ids.AddRange(RunId);
+
+    protected override void EndProcessing()
+    {
+        var store = Store;
+        var actor = RequireOperator();
+        var repo = new RunRepository(store);
+        var runs = repo.Query(new RunQuery(RunIds: _ids.Distinct().ToList()));
+        foreach (var missing in _ids.Distinct().Where(id => runs.All(r => r.Id != id)))
+            WriteError(ErrorRecords.Create("RunNotFound", ErrorCategory.ObjectNotFound, $"There is no run {missing} in the store.", missing));
+        var chosen = new List<RunRecord>();
+        foreach (var r in runs)
+        {
+            if (RunStates.IsFinal(r.State))
+            {
+                WriteWarning($"Run {r.RunId()} on {r.HostName} is already {r.State}.");
+                continue;
+            }
+            if (ShouldProcess($"run {r.Id}: {r.Device} on {r.HostName} (serial {r.Serial}, {r.State})", "Stop the burn-in run"))
+                chosen.Add(r);
+        }
+        if (chosen.Count == 0) return;
+        var settings = new SettingsRepository(store).Get();
+        var service = new BurninService(store, InventorySmartReader.Instance);
+        var hosts = BurninHosts.For(store, chosen);
+        HostFanOut.Run<bool>(this, hosts,
+            async (host, shell, ct) =>
+            {
+                await service.StopAsync(BurninHosts.Context(host, settings, shell), chosen.Where(r => r.HostId == host.Id).ToList(), actor, settings, ct).ConfigureAwait(false);
+                return true;
+            },
+            (_, _) => { });
+        if (!PassThru) return;
+        var after = repo.Query(new RunQuery(RunIds: chosen.Select(r => r.Id).ToList()));
+        var stages = repo.Stages(after.Select(r => r.Id).ToList(), includeLog: false);
+        foreach (var r in after) WriteObject(BurninMapping.Run(r, stages));
+    }
+}

@@ -1,0 +1,40 @@
+using System.Management.Automation;
+using NasBurnin.Common;
+using NasBurnin.Engine.Burnin;
+
+namespace NasBurnin.Burnin;
+
+/// <summary>
+/// Wait-BurninRun: waits for runs (all unfinished ones when none is given) with one progress bar per
+/// drive, and writes each run when it ends. Ctrl+C stops the waiting; the burn-in goes on.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Wait, "BurninRun")]
+[OutputType(typeof(BurninRun))]
+public sealed class WaitBurninRunCommand : BurninCmdlet
+{
+    private readonly List<long> _ids = new();
+
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    public long[]? RunId { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int PollSeconds { get; set; } = 10;
+
+    /// <summary>Stop waiting after this long (the runs go on).</summary>
+    [Parameter]
+    public TimeSpan? Timeout { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (RunId is not null) _ids.AddRange(RunId);
+    }
+
+    protected override void EndProcessing()
+    {
+        var repo = new RunRepository(Store);
+        var ids = _ids.Count > 0 ? _ids.Distinct().ToList() : repo.Query(new RunQuery(UnfinishedOnly: true)).Select(r => r.Id).ToList();
+        if (ids.Count == 0) return;
+        RunWaiter.Wait(this, ids, TimeSpan.FromSeconds(PollSeconds), Timeout);
+    }
+}
