@@ -1,0 +1,142 @@
+using System.Management.Automation;
+using NasBurnin.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NasBurnin.Tests;
+
+/// <summary>Burn-in runs on the sandbox NAS through the imported module: detached runners, real badblocks, verdicts.</summary>
+public sealed class BurninRunTests : IClassFixture<BurninRunTests.Rig>
+{
+    public sealed class Rig : IDisposable
+    {
+        public BurninRig? Value { get; } = SandboxNas.Available ? new BurninRig("--faulty", "--drives", "12") : null;
+        public void Dispose() => Value?.Dispose();
+    }
+
+    private readonly BurninRig? _rig;
+    private readonly ITestOutputHelper _out;
+
+    public BurninRunTests(Rig rig, ITestOutputHelper output)
+    {
+        _rig = rig.Value;
+        _out = output;
+    }
+
+    private bool Skip()
+    {
+        if (_rig is not null) return false;
+        _out.WriteLine(SandboxNas.Unavailable);
+        return true;
+    }
+
+    private static long Start(PsSession s, string serial, string args)
+    {
+        var r = s.Run($"{BurninRig.Drive(serial)} | Start-BurninRun {args} -Confirm:$false").AssertClean();
+        return (long)r.Output.Single().Properties["RunId"].Value;
+    }
+
+    private static string[] Reasons(PSObject run) => (string[])run.Properties["Reasons"].Value;
+
+    [Fact]
+    public void A_run_survives_the_session_and_the_connection_closing()
+    {
+        if (Skip()) return;
+        var nas = _rig!.Nas;
+        // A long self-test that outlives the first session.
+        File.WriteAllText(Path.Combine(nas.Drive("NBT0009").GetProperty("stateDir").GetString()!, "selftest_seconds"), "10");
+        long runId;
+        using (var first = _rig.Session())
+        {
+            runId = Start(first, "NBT0009", "-Stage SmartLong, SmartPostCheck");
+        } // runspace disposed: its SSH connection is closed
+
+        using var second = _rig.Session();
+        var running = second.Run($"Get-BurninRun -RunId {runId}").AssertClean().Output.Single();
+        Assert.Contains((string)running.Properties["State"].Value, new[] { "Queued", "Running" });
+        Assert.Equal("Running", running.Properties["Result"].Value);
+        var done = BurninRig.WaitFinished(second, runId);
+        Assert.Equal("Finished", done.Properties["State"].Value);
+        Assert.Equal("Pass", done.Properties["Result"].Value);
+        var stages = second.Run($"Get-BurninStage -RunId {runId}").AssertClean().Output;
+        Assert.Equal(new[] { "Passed", "Passed" }, stages.Select(s => (string)s.Properties["State"].Value));
+        Assert.Contains("Completed without error", (string)stages[0].Properties["Summary"].Value);
+    }
+
+    [Fact]
+    public void A_killed_runner_makes_the_stage_Interrupted()
+    {
+        if (Skip()) return;
+        var nas = _rig!.Nas;
+        File.WriteAllText(Path.Combine(nas.Drive("NBT0010").GetProperty("stateDir").GetString()!, "selftest_seconds"), "60");
+        using var s = _rig.Session();
+        var runId = Start(s, "NBT0010", "-Stage SmartLong");
+        var pidFile = Directory.GetFiles(Path.Combine(nas.WorkDir, "runs"), "pid", SearchOption.AllDirectories)
+            .Single(f => File.ReadAllText(Path.Combine(Path.GetDirectoryName(f)!, "spec")).Contains("NBT0010", StringComparison.Ordinal));
+        for (var i = 0; i < 50 && File.ReadAllText(Path.Combine(Path.GetDirectoryName(pidFile)!, "state")).Trim() != "Running"; i++) Thread.Sleep(200);
+        var pid = File.ReadAllText(pidFile).Trim();
+        Assert.Equal(0, ChildProcess.Run("kill", new[] { "-9", pid }).ExitCode); // what a NAS reboot looks like to the runner
+
+        var run = s.Run($"Get-BurninRun -RunId {runId}").AssertClean().Output.Single();
+        Assert.Equal("Interrupted", run.Properties["State"].Value);
+        Assert.Equal("Interrupted", run.Properties["Result"].Value);
+        var stage = s.Run($"Get-BurninStage -RunId {runId}").AssertClean().Output.Single();
+        Assert.Equal("Interrupted", stage.Properties["State"].Value);
+    }
+
+    [Fact]
+    public void Surface_validation_passes_on_a_clean_drive_and_keeps_a_small_log()
+    {
+        if (Skip()) return;
+        using var s = _rig!.Session();
+        var serial = _rig.Nas.Drives.Single(d => d.GetProperty("sizeBytes").GetInt64() == 512L * 1024 * 1024).GetProperty("serial").GetString()!;
+        var runId = Start(s, serial, "-Stage SurfaceValidate");
+        var run = BurninRig.WaitFinished(s, runId, 300);
+        Assert.Equal("Pass", run.Properties["Result"].Value);
+        var stage = s.Run($"Get-BurninStage -RunId {runId} -IncludeLog").AssertClean().Output.Single();
+        var log = (string)stage.Properties["LogText"].Value;
+        _out.WriteLine(log);
+        Assert.Equal(100.0, stage.Properties["Progress"].Value);
+        Assert.Contains("Pass completed, 0 bad blocks found", log);
+        Assert.True(log.Length < 16 * 1024, $"a full SurfaceValidate of 512 MiB stored {log.Length} bytes of log");
+    }
+
+    [Fact]
+    public void Surface_validation_fails_on_a_drive_with_read_errors_and_names_the_blocks()
+    {
+        if (Skip()) return;
+        using var s = _rig!.Session();
+        var runId = Start(s, "NBTBAD1", "-Stage SurfaceValidate, SmartPostCheck");
+        var run = BurninRig.WaitFinished(s, runId);
+        Assert.Equal("Fail", run.Properties["Result"].Value);
+        var reason = Assert.Single(Reasons(run), r => r.StartsWith("SurfaceValidate:", StringComparison.Ordinal));
+        _out.WriteLine(reason);
+        Assert.Contains("2 bad blocks: 8192 8193", reason); // 4 KiB blocks (the drive's physical sector), 8 KiB bad at 32 MiB
+        var stages = s.Run($"Get-BurninStage -RunId {runId}").AssertClean().Output;
+        Assert.Equal("Skipped", stages[1].Properties["State"].Value); // a run stops at its first failing stage
+    }
+
+    [Fact]
+    public void NvmeFormat_calls_nvme_format_with_the_namespace_and_falls_back_without_nvme_cli()
+    {
+        if (Skip()) return;
+        var nas = _rig!.Nas;
+        var nvme = nas.Drives.First(d => d.GetProperty("transport").GetString() == "Nvme").GetProperty("serial").GetString()!;
+        using var s = _rig.Session();
+        var runId = Start(s, nvme, "-Stage NvmeFormat");
+        Assert.Equal("Pass", BurninRig.WaitFinished(s, runId).Properties["Result"].Value);
+        var call = File.ReadAllText(Path.Combine(nas.StateDir, "nvme.log"));
+        Assert.Contains($"format {nas.Device(nvme)} -s 1 -n 1 --force", call);
+
+        var shim = Path.Combine(nas.Facts.GetProperty("binDir").GetString()!, "nvme");
+        File.Move(shim, shim + ".off");
+        try
+        {
+            var again = Start(s, nvme, "-Stage NvmeFormat");
+            Assert.Equal("Pass", BurninRig.WaitFinished(s, again).Properties["Result"].Value);
+            var stage = s.Run($"Get-BurninStage -RunId {again}").AssertClean().Output.Single();
+            Assert.StartsWith("nvme-cli not found, fell back to badblocks", (string)stage.Properties["Summary"].Value);
+        }
+        finally { File.Move(shim + ".off", shim); }
+    }
+}

@@ -1,0 +1,173 @@
+using System.Management.Automation;
+using NasBurnin.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NasBurnin.Tests;
+
+/// <summary>Never wipe the wrong disk: roles, unlocks, confirmation, -WhatIf and the host-side re-check.</summary>
+public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
+{
+    public sealed class Rig : IDisposable
+    {
+        public BurninRig? Value { get; } = SandboxNas.Available ? new BurninRig("--drives", "10") : null;
+        public void Dispose() => Value?.Dispose();
+    }
+
+    private readonly BurninRig? _rig;
+    private readonly ITestOutputHelper _out;
+
+    public BurninSafetyTests(Rig rig, ITestOutputHelper output)
+    {
+        _rig = rig.Value;
+        _out = output;
+    }
+
+    private bool Skip()
+    {
+        if (_rig is not null) return false;
+        _out.WriteLine(SandboxNas.Unavailable);
+        return true;
+    }
+
+    private static int RunCount(PsSession s) => s.Run("@(Get-BurninRun -Offline).Count").Output.Single().BaseObject is int n ? n : -1;
+
+    private static string Marker(string device) => ChildProcess.Run("dd", new[] { $"if={device}", "bs=4096", "count=1", "status=none" }).StdOut;
+
+    [Fact]
+    public void System_and_pool_member_drives_are_refused_naming_drive_and_role()
+    {
+        if (Skip()) return;
+        using var s = _rig!.Session();
+        var vda = s.Run("Get-BurninDrive | Where-Object { $_.Role -eq 'System' }").AssertClean().Output;
+        Assert.NotEmpty(vda);
+        var before = RunCount(s);
+        foreach (var (filter, role) in new[] { ("$_.Role -eq 'System'", "System"), ("$_.PoolName -eq 'tank'", "PoolMember") })
+        {
+            var r = s.Run($"Get-BurninDrive | Where-Object {{ {filter} }} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
+            Assert.Empty(r.Output);
+            Assert.NotEmpty(r.Errors);
+            Assert.All(r.Errors, e =>
+            {
+                Assert.StartsWith("DriveRoleRefused,", e.FullyQualifiedErrorId);
+                Assert.Equal(ErrorCategory.PermissionDenied, e.CategoryInfo.Category);
+                Assert.Contains(role, e.Exception.Message);
+                Assert.Equal(role, PSObject.AsPSObject(e.TargetObject).Properties["Role"].Value); // the drive itself is the target
+            });
+        }
+        Assert.Equal(before, RunCount(s));
+        Assert.NotEmpty(s.Run("Get-BurninAuditEvent -Type destructive_refused").Output);
+    }
+
+    [Fact]
+    public void A_mounted_drive_is_refused_until_unlocked_with_the_typed_token()
+    {
+        if (Skip()) return;
+        using var s = _rig!.Session();
+        var serial = "NBT0001"; // mounted ext4
+        var refused = s.Run($"{BurninRig.Drive(serial)} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
+        Assert.StartsWith("DriveLocked,", Assert.Single(refused.Errors).FullyQualifiedErrorId);
+        Assert.Contains("Unlock-MountedDrive", refused.Errors[0].Exception.Message);
+
+        var wrong = s.Run($"{BurninRig.Drive(serial)} | Unlock-MountedDrive -ConfirmToken 'yes'");
+        Assert.StartsWith("UnlockTokenMismatch,", Assert.Single(wrong.Errors).FullyQualifiedErrorId);
+        Assert.Contains("DESTROY MOUNTED FILESYSTEM", wrong.Errors[0].Exception.Message);
+
+        // Nobody to type the token: refused, nothing unlocked.
+        var unanswered = s.Run($"{BurninRig.Drive(serial)} | Unlock-MountedDrive");
+        Assert.StartsWith("UnlockTokenRequired,", Assert.Single(unanswered.Errors).FullyQualifiedErrorId);
+
+        // Typed at the prompt: unlocked, audited, then consumed by the next destructive stage.
+        s.Host.Answers.Enqueue("DESTROY MOUNTED FILESYSTEM");
+        var unlock = s.Run($"{BurninRig.Drive(serial)} | Unlock-MountedDrive -ValidFor 00:05:00").AssertClean().Output.Single();
+        Assert.Equal("Mounted", unlock.Properties["Role"].Value);
+        Assert.Single(s.Run("Get-BurninAuditEvent -Type mounted_drive_unlocked -Serial NBT0001").Output);
+        var run = s.Run($"{BurninRig.Drive(serial)} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
+        var done = BurninRig.WaitFinished(s, (long)run.Properties["RunId"].Value);
+        Assert.Equal("Pass", done.Properties["Result"].Value);
+        var again = s.Run($"{BurninRig.Drive(serial)} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
+        Assert.StartsWith("DriveLocked,", Assert.Single(again.Errors).FullyQualifiedErrorId); // the unlock was consumed
+    }
+
+    [Fact]
+    public void Lock_withdraws_an_unlock()
+    {
+        if (Skip()) return;
+        using var s = _rig!.Session();
+        s.Run($"{BurninRig.Drive("NBT0002")} | Unlock-MountedDrive -ConfirmToken 'DESTROY EXISTING DATA'").AssertClean();
+        Assert.Equal(1, s.Run($"{BurninRig.Drive("NBT0002")} | Lock-BurninDrive -PassThru").AssertClean().Output.Single().BaseObject);
+        var r = s.Run($"{BurninRig.Drive("NBT0002")} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
+        Assert.StartsWith("DriveLocked,", Assert.Single(r.Errors).FullyQualifiedErrorId);
+        Assert.Single(s.Run("Get-BurninAuditEvent -Type drive_locked -Serial NBT0002").Output);
+    }
+
+    [Fact]
+    public void WhatIf_changes_nothing_on_the_host_or_in_the_store()
+    {
+        if (Skip()) return;
+        using var s = _rig!.Session();
+        var before = RunCount(s);
+        var runsDir = Path.Combine(_rig.Nas.WorkDir, "runs");
+        var remoteBefore = Directory.Exists(runsDir) ? Directory.GetDirectories(runsDir).Length : 0;
+        s.Run($"{BurninRig.Drive("NBT0007")} | Start-BurninRun -Profile Standard -WhatIf").AssertClean();
+        Assert.Equal(before, RunCount(s));
+        Assert.Equal(remoteBefore, Directory.Exists(runsDir) ? Directory.GetDirectories(runsDir).Length : 0);
+    }
+
+    [Fact]
+    public void A_destructive_start_prompts_and_fails_closed_when_nobody_can_answer()
+    {
+        if (Skip()) return;
+        using var s = _rig!.Session();
+        var before = RunCount(s);
+        var r = s.Run($"{BurninRig.Drive("NBT0007")} | Start-BurninRun -Stage SurfaceValidate");
+        Assert.NotEmpty(r.AllErrors);
+        Assert.Contains(s.Host.Prompts, p => p.Contains("ERASES ALL DATA", StringComparison.Ordinal));
+        Assert.Equal(before, RunCount(s));
+
+        s.Host.Answers.Enqueue("N"); // the operator says No
+        s.Run($"{BurninRig.Drive("NBT0007")} | Start-BurninRun -Stage SurfaceValidate");
+        Assert.Equal(before, RunCount(s));
+    }
+
+    [Fact]
+    public void A_drive_mounted_after_the_inventory_is_refused_on_the_host()
+    {
+        if (Skip()) return;
+        using var s = _rig!.Session();
+        var device = _rig.Nas.Device("NBT0008");
+        s.Run("$d = " + BurninRig.Drive("NBT0008")).AssertClean(); // inventory: Free
+        Assert.Equal("Free", s.Run("$d.Role").Output.Single().BaseObject);
+        var mnt = Path.Combine(_rig.Nas.StateDir, "mnt", "late");
+        Directory.CreateDirectory(mnt);
+        Assert.Equal(0, _rig.Nas.Shell($"mkfs.ext4 -q -F {device} && mount {device} {mnt} && echo precious > {mnt}/marker.txt").ExitCode);
+        try
+        {
+            var run = s.Run("$d | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
+            var done = BurninRig.WaitFinished(s, (long)run.Properties["RunId"].Value);
+            Assert.Equal("Fail", done.Properties["Result"].Value);
+            var reasons = (string[])done.Properties["Reasons"].Value;
+            Assert.Contains(reasons, r => r.Contains("refused", StringComparison.Ordinal) && r.Contains("mounted", StringComparison.Ordinal));
+            Assert.Equal("precious\n", File.ReadAllText(Path.Combine(mnt, "marker.txt")));
+            Assert.NotEmpty(s.Run("Get-BurninAuditEvent -Type destructive_refused -Serial NBT0008").Output);
+        }
+        finally { ChildProcess.Run("umount", new[] { mnt }); }
+    }
+
+    [Fact]
+    public void Stop_aborts_a_running_self_test_and_is_audited()
+    {
+        if (Skip()) return;
+        File.WriteAllText(Path.Combine(_rig!.Nas.Drive("NBT0009").GetProperty("stateDir").GetString()!, "selftest_seconds"), "120");
+        using var s = _rig.Session();
+        var run = s.Run($"{BurninRig.Drive("NBT0009")} | Start-BurninRun -Stage SmartLong -Confirm:$false").AssertClean().Output.Single();
+        var id = (long)run.Properties["RunId"].Value;
+        Thread.Sleep(3000);
+        var stopped = s.Run($"Stop-BurninRun -RunId {id} -Confirm:$false -PassThru").AssertClean().Output.Single();
+        Assert.Equal("Aborted", stopped.Properties["State"].Value);
+        Assert.Equal("Aborted", s.Run($"Get-BurninStage -RunId {id}").Output.Single().Properties["State"].Value);
+        Assert.Single(s.Run($"Get-BurninAuditEvent -Type burnin_stopped -Serial NBT0009").Output);
+        var smartLog = File.ReadAllText(Path.Combine(_rig.Nas.StateDir, "smartctl.log"));
+        Assert.Contains("-X", smartLog);
+    }
+}
