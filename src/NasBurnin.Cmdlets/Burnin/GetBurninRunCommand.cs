@@ -43,7 +43,8 @@ public sealed class GetBurninRunCommand : BurninCmdlet
         var repo = new RunRepository(Store);
         if (!Offline)
         {
-            var targets = repo.Query(query with { UnfinishedOnly = true }).Select(r => r.Id).ToList();
+            // State and Result describe the answer after the refresh, so they must not narrow what is refreshed.
+            var targets = repo.Query(query with { States = null, Results = null, UnfinishedOnly = true }).Select(r => r.Id).ToList();
             if (targets.Count > 0) BurninHosts.Refresh(this, targets);
         }
         var runs = repo.Query(query);

@@ -74,7 +74,7 @@ public abstract class StartRunCommandBase : BurninCmdlet
             {
                 RunPlan? plan = null;
                 var context = BurninHosts.Context(host, settings, NoShell.Instance);
-                if (!PerItem(() => plan = planner.Plan(facts, ProfileName, stages, context, settings, actor, index++), drive) || plan is null)
+                if (!PerItem(() => plan = planner.Plan(facts, ProfileName, stages, context, settings, actor, index++, auditRefusals: !IsWhatIf), drive) || plan is null)
                     continue;
                 if (!Confirm(plan, host)) continue;
                 if (!plans.TryGetValue(hostId, out var list)) plans[hostId] = list = new();

@@ -47,6 +47,9 @@ public sealed class StopBurninRunCommand : BurninCmdlet
         var settings = new SettingsRepository(store).Get();
         var service = new BurninService(store, InventorySmartReader.Instance);
         var hosts = BurninHosts.For(store, chosen);
+        foreach (var orphan in chosen.Where(r => hosts.All(h => h.Id != r.HostId)))
+            WriteError(ErrorRecords.Create("RunHostUnknown", ErrorCategory.ObjectNotFound,
+                $"Run {orphan.Id} belongs to {orphan.HostName}, which is no longer registered; connect it again with Connect-BurninHost to stop the run.", orphan.Id));
         HostFanOut.Run<bool>(this, hosts,
             async (host, shell, ct) =>
             {

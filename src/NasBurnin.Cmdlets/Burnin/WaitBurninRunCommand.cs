@@ -32,6 +32,8 @@ public sealed class WaitBurninRunCommand : BurninCmdlet
 
     protected override void EndProcessing()
     {
+        // Piped input that held no run (a filter matched nothing) means nothing to wait for, not "everything".
+        if (_ids.Count == 0 && MyInvocation.ExpectingInput) return;
         var repo = new RunRepository(Store);
         var ids = _ids.Count > 0 ? _ids.Distinct().ToList() : repo.Query(new RunQuery(UnfinishedOnly: true)).Select(r => r.Id).ToList();
         if (ids.Count == 0) return;

@@ -98,6 +98,11 @@ public abstract class BurninCmdlet : PSCmdlet
     internal IRemoteShell GetShell(HostRecord host) =>
         ModuleSession.Current.Shells.GetAsync(host, new HostConnector(Store), Cancellation).GetAwaiter().GetResult();
 
+    /// <summary>True under -WhatIf (or $WhatIfPreference): nothing may change, not even the audit trail.</summary>
+    internal bool IsWhatIf =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent
+            : SessionState.PSVariable.GetValue("WhatIfPreference") is { } pref && LanguagePrimitives.IsTrue(pref);
+
     /// <summary>Resolves a user-supplied path (relative to the current PowerShell location, ~ allowed) to a file system path.</summary>
     protected string ResolveFilePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 }

@@ -53,7 +53,8 @@ public sealed class BurninPlanner
     }
 
     /// <summary>Checks the safety rules and builds the run's spec; throws (and audits refusals) when the run may not start.</summary>
-    public RunPlan Plan(DriveFacts d, string profileName, IReadOnlyList<StageKind> stages, HostContext host, BurninSettings settings, Actor actor, int index)
+    /// <param name="auditRefusals">False under -WhatIf, which must change nothing, the audit trail included.</param>
+    public RunPlan Plan(DriveFacts d, string profileName, IReadOnlyList<StageKind> stages, HostContext host, BurninSettings settings, Actor actor, int index, bool auditRefusals = true)
     {
         if (string.IsNullOrEmpty(d.Serial))
             throw Refuse("DriveIdentityUnknown", ErrorKind.InvalidData, d, $"{Name(d)} has no serial number in the inventory, so NasBurnin cannot confirm its identity before writing. It is refused.");
@@ -67,18 +68,18 @@ public sealed class BurninPlanner
         if (destructive)
         {
             if (DriveRoles.NeverDestroy(d.Role))
-                throw AuditedRefusal(d, actor, "DriveRoleRefused", $"{Name(d)} is a {d.Role} drive. NasBurnin never runs destructive stages on {d.Role} drives." +
+                throw AuditedRefusal(d, actor, auditRefusals, "DriveRoleRefused", $"{Name(d)} is a {d.Role} drive. NasBurnin never runs destructive stages on {d.Role} drives." +
                     (d.Role == DriveRoles.PoolMember ? " Detach it from its pool with ZFS's own tools first; it then shows as Stale." : ""));
             if (DriveRoles.NeedsUnlock(d.Role))
             {
                 var unlock = _store.Read(c => DriveUnlockService.Active(c, null, _store.Clock, d.Id, d.Serial));
                 if (unlock is null || unlock.Role != d.Role)
-                    throw AuditedRefusal(d, actor, "DriveLocked", $"{Name(d)} is {d.Role}. Destructive stages on it need an unlock first: Unlock-MountedDrive (type the token it asks for), then start again within its validity.");
+                    throw AuditedRefusal(d, actor, auditRefusals, "DriveLocked", $"{Name(d)} is {d.Role}. Destructive stages on it need an unlock first: Unlock-MountedDrive (type the token it asks for), then start again within its validity.");
                 unlockId = unlock.Id;
                 unlockedRole = unlock.Role;
             }
             else if (d.Role is not DriveRoles.Free)
-                throw AuditedRefusal(d, actor, "DriveRoleUnknown", $"{Name(d)} has no known role ({d.Role ?? "none"}); refresh the inventory with Get-BurninDrive before a destructive stage.");
+                throw AuditedRefusal(d, actor, auditRefusals, "DriveRoleUnknown", $"{Name(d)} has no known role ({d.Role ?? "none"}); refresh the inventory with Get-BurninDrive before a destructive stage.");
         }
 
         var timing = d.LastSmartJson is { } j ? _smart.Timing(j) : null;
@@ -135,9 +136,9 @@ public sealed class BurninPlanner
     private static BurninException Refuse(string id, ErrorKind kind, DriveFacts d, string message) =>
         new(id, kind, message) { Target = d.Serial ?? d.Device };
 
-    private BurninException AuditedRefusal(DriveFacts d, Actor actor, string id, string message)
+    private BurninException AuditedRefusal(DriveFacts d, Actor actor, bool audit, string id, string message)
     {
-        new AuditLog(_store).Record("destructive_refused", actor, message, d.HostName, d.Serial);
+        if (audit) new AuditLog(_store).Record("destructive_refused", actor, message, d.HostName, d.Serial);
         return Refuse(id, ErrorKind.PermissionDenied, d, message);
     }
 }

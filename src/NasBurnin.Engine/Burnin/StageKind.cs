@@ -8,7 +8,7 @@ public enum StageKind
     SmartLong,
     /// <summary>Destructive: badblocks in write mode over the whole drive.</summary>
     SurfaceValidate,
-    /// <summary>Destructive: nvme format -s 1 (cryptographic erase); badblocks when nvme-cli is absent.</summary>
+    /// <summary>Destructive: nvme format -s 1 (user data erase; -s 2 would be the cryptographic erase); badblocks when nvme-cli is absent.</summary>
     NvmeFormat,
     SmartPostCheck,
 }

@@ -10,7 +10,10 @@ public static class DriveRoles
     public const string Free = "Free";
 
     /// <summary>Roles that no unlock can open for a destructive stage.</summary>
-    public static bool NeverDestroy(string? role) => role is System or PoolMember;
+    public static bool NeverDestroy(string? role) => role is System or PoolMember or Unknown;
+
+    /// <summary>The host could not tell what the drive is used for: treated like System.</summary>
+    public const string Unknown = "Unknown";
 
     /// <summary>Roles that need a typed-token unlock first.</summary>
     public static bool NeedsUnlock(string? role) => role is Mounted or Stale;
