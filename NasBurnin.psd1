@@ -8,7 +8,7 @@
     Description          = 'Burn in NAS drives over SSH, decide pass or fail from evidence, never wipe the wrong disk, and keep results, operators, audit events and backups in an embedded SQLite store.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('NasBurnin.Format.ps1xml', 'Operators.Format.ps1xml', 'Hosts.Format.ps1xml', 'Burnin.Format.ps1xml')
+    FormatsToProcess     = @('NasBurnin.Format.ps1xml', 'Operators.Format.ps1xml', 'Hosts.Format.ps1xml', 'Burnin.Format.ps1xml', 'Drives.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-BurninHost'
         'Connect-BurninOperator'
@@ -16,6 +16,7 @@
         'Disconnect-BurninOperator'
         'Get-BurninAuditEvent'
         'Get-BurninConfig'
+        'Get-BurninDrive'
         'Get-BurninHost'
         'Get-BurninOperator'
         'Get-BurninRun'
@@ -34,6 +35,7 @@
         'Start-BurninRun'
         'Start-BurninStage'
         'Stop-BurninRun'
+        'Sync-BurninInventory'
         'Test-BurninHost'
         'Unlock-MountedDrive'
         'Use-BurninStore'

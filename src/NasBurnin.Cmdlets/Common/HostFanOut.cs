@@ -21,11 +21,14 @@ internal static class HostFanOut
     /// <param name="onResult">Runs on the pipeline thread for each host that succeeded.</param>
     /// <param name="onError">Runs on the pipeline thread for each host that failed (not for security errors);
     /// by default the error is written.</param>
+    /// <param name="onStart">Runs on a worker thread when the host's turn comes (before it connects), for
+    /// timing; it must not call Write* and must be thread-safe.</param>
     public static void Run<T>(BurninCmdlet cmdlet, IReadOnlyList<HostRecord> hosts,
         Func<HostRecord, IRemoteShell, CancellationToken, Task<T>> work,
         Action<HostRecord, T> onResult,
         Action<HostRecord, BurninException>? onError = null,
-        int maxParallel = DefaultParallelHosts)
+        int maxParallel = DefaultParallelHosts,
+        Action<HostRecord>? onStart = null)
     {
         if (hosts.Count == 0) return;
         var store = cmdlet.Store;                      // resolved on the pipeline thread: the session is per runspace
@@ -50,6 +53,7 @@ internal static class HostFanOut
             }
             try
             {
+                onStart?.Invoke(host);
                 var shell = await pool.GetAsync(host, connector, token).ConfigureAwait(false);
                 var result = await work(host, shell, token).ConfigureAwait(false);
                 Record(connector, host, null);

@@ -69,6 +69,15 @@ public sealed class ConnectBurninHostCommand : BurninCmdlet
     [Parameter]
     public SwitchParameter UseSudo { get; set; }
 
+    /// <summary>The host's own work folder (validated before anything connects); omitted keeps the stored one.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? WorkDir { get; set; }
+
+    /// <summary>Loop devices count as drives on this host (the sandbox NAS); omitted keeps the stored choice.</summary>
+    [Parameter]
+    public SwitchParameter IncludeLoopDevices { get; set; }
+
     [Parameter(ParameterSetName = KeySet)]
     [Parameter(ParameterSetName = PasswordSet)]
     [ValidateRange(1, 300)]
@@ -78,6 +87,8 @@ public sealed class ConnectBurninHostCommand : BurninCmdlet
     {
         if (HostKeyFingerprint is not null)
             HostKeyFingerprint = Terminating(() => HostFingerprint.Normalize(HostKeyFingerprint), HostKeyFingerprint);
+        if (WorkDir is not null)
+            Terminating(() => RemoteNames.RequireSafePath(WorkDir, "work folder"), WorkDir);
     }
 
     protected override void ProcessRecord()
@@ -127,8 +138,9 @@ public sealed class ConnectBurninHostCommand : BurninCmdlet
     private ConnectRequest BuildRequest(BurninStore store, string name)
     {
         bool? sudo = MyInvocation.BoundParameters.ContainsKey(nameof(UseSudo)) ? UseSudo.IsPresent : null;
+        bool? loop = MyInvocation.BoundParameters.ContainsKey(nameof(IncludeLoopDevices)) ? IncludeLoopDevices.IsPresent : null;
         if (Local)
-            return new ConnectRequest { HostName = name, Port = 0, Transport = HostTransport.Local, UseSudo = sudo };
+            return new ConnectRequest { HostName = name, Port = 0, Transport = HostTransport.Local, UseSudo = sudo, WorkDir = WorkDir, IncludeLoopDevices = loop };
 
         var credential = Credential is { } c && !ReferenceEquals(c, PSCredential.Empty) ? c : null;
         var keyPath = KeyFilePath is null ? null : ResolveFilePath(KeyFilePath);
@@ -147,6 +159,8 @@ public sealed class ConnectBurninHostCommand : BurninCmdlet
             AcceptHostKey = AcceptHostKey,
             ExpectedFingerprint = HostKeyFingerprint,
             UseSudo = sudo,
+            WorkDir = WorkDir,
+            IncludeLoopDevices = loop,
             ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSeconds),
         };
     }

@@ -6,7 +6,7 @@ using NasBurnin.Engine.Store;
 namespace NasBurnin.Hosts;
 
 /// <summary>
-/// Set-BurninHost: per-host tool paths, work folder, sudo and parallel-run limit. Paths are checked
+/// Set-BurninHost: per-host tool paths, work folder, sudo, parallel-run limit and loop devices. Paths are checked
 /// before anything is written (absolute, no spaces, shell characters or '..'), so -WhatIf and the real
 /// run refuse the same values. Only HostName and Port bind from the pipeline.
 /// </summary>
@@ -42,6 +42,10 @@ public sealed class SetBurninHostCommand : BurninCmdlet
     [ValidateRange(0, 64)]
     public int? MaxParallelRuns { get; set; }
 
+    /// <summary>$true: loop devices count as drives in this host's inventory (the sandbox NAS); $false: they never do.</summary>
+    [Parameter]
+    public bool? IncludeLoopDevices { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -61,6 +65,7 @@ public sealed class SetBurninHostCommand : BurninCmdlet
             WorkDir = WorkDir,
             UseSudo = MyInvocation.BoundParameters.ContainsKey(nameof(UseSudo)) ? UseSudo.IsPresent : null,
             MaxParallelRuns = MaxParallelRuns,
+            IncludeLoopDevices = IncludeLoopDevices,
         }));
 
         var store = Store;
@@ -92,6 +97,7 @@ public sealed class SetBurninHostCommand : BurninCmdlet
         if (c.WorkDir is not null) parts.Add(c.WorkDir.Length == 0 ? "WorkDir = (store-wide setting)" : $"WorkDir = {c.WorkDir}");
         if (c.UseSudo is { } s) parts.Add($"UseSudo = {s}");
         if (c.MaxParallelRuns is { } m) parts.Add(m == 0 ? "MaxParallelRuns = (store-wide setting)" : $"MaxParallelRuns = {m}");
+        if (c.IncludeLoopDevices is { } l) parts.Add($"IncludeLoopDevices = {l}");
         return string.Join(", ", parts);
     }
 }

@@ -25,6 +25,8 @@ public sealed class BurninHost
     public OrderedDictionary ToolPaths { get; init; } = new();
     /// <summary>Effective limit of parallel runs (the host's own, else the store-wide MaxParallelRuns).</summary>
     public int MaxParallelRuns { get; init; }
+    /// <summary>Whether loop devices count as drives in this host's inventory (the sandbox NAS; off for real hosts).</summary>
+    public bool IncludeLoopDevices { get; init; }
     /// <summary>Whether this PowerShell session holds a connection to the host.</summary>
     public bool Connected { get; init; }
     public DateTime CreatedAt { get; init; }
@@ -49,6 +51,7 @@ public sealed class BurninHost
             WorkDir = h.EffectiveWorkDir(settings),
             ToolPaths = tools,
             MaxParallelRuns = h.EffectiveMaxParallelRuns(settings),
+            IncludeLoopDevices = h.IncludeLoopDevices,
             Connected = connected,
             CreatedAt = h.CreatedAt.UtcDateTime,
             LastPollAt = h.LastPollAt?.UtcDateTime,

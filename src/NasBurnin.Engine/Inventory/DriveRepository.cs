@@ -92,6 +92,16 @@ public sealed class DriveRepository
         });
     }
 
+    /// <summary>Ids of the drives the store has on this host and not marked missing.</summary>
+    public IReadOnlySet<long> PresentOn(string hostName) => _store.Read(c =>
+    {
+        using var cmd = Command(c, null, "SELECT id FROM drives WHERE host_name = $h COLLATE NOCASE AND missing_since IS NULL", ("$h", hostName));
+        using var r = cmd.ExecuteReader();
+        var ids = new HashSet<long>();
+        while (r.Read()) ids.Add(r.GetInt64(0));
+        return (IReadOnlySet<long>)ids;
+    });
+
     public DriveInfo? Get(long id) => _store.Read(c =>
     {
         using var cmd = Command(c, null, "SELECT * FROM drives WHERE id = $id", ("$id", id));

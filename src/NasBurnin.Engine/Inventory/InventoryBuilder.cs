@@ -184,14 +184,18 @@ public static class InventoryBuilder
         return Array.FindIndex(ByIdPreference, p => name.StartsWith(p, StringComparison.Ordinal));
     }
 
-    /// <summary>One record per identity: a disk seen through two paths (multipath) keeps its first path and names the others.</summary>
+    /// <summary>
+    /// One record per identity: a disk seen through two paths (multipath) keeps one path and names the others.
+    /// The kept path is the first one smartctl identified, else the first: a path whose identity comes only
+    /// from udev (a stale udev entry, a cloned image's loop device) must not stand in for the drive smartctl answers on.
+    /// </summary>
     private static List<DriveInfo> MergeDuplicates(List<DriveInfo> drives)
     {
         var result = new List<DriveInfo>();
         foreach (var group in drives.GroupBy(d => d.Identity, StringComparer.Ordinal))
         {
-            var first = group.First();
-            var others = group.Skip(1).Select(d => d.Device).ToList();
+            var first = group.FirstOrDefault(d => d.Smart?.Serial is not null) ?? group.First();
+            var others = group.Where(d => !ReferenceEquals(d, first)).Select(d => d.Device).ToList();
             result.Add(others.Count == 0 ? first : first with
             {
                 Warnings = first.Warnings.Append($"The same drive (model, serial and WWN) is also reachable as {string.Join(", ", others)}: multipath, or a controller that reports duplicate identities.").ToList(),

@@ -17,6 +17,10 @@ public sealed record ConnectRequest
     public string? ExpectedFingerprint { get; init; }
     /// <summary>Null keeps the stored choice (off for a new host).</summary>
     public bool? UseSudo { get; init; }
+    /// <summary>Null keeps the stored work folder (the store-wide setting for a new host).</summary>
+    public string? WorkDir { get; init; }
+    /// <summary>Null keeps the stored choice (off for a new host).</summary>
+    public bool? IncludeLoopDevices { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = SshShell.DefaultConnectTimeout;
 }
 
@@ -44,6 +48,8 @@ public sealed class HostConnector
         RemoteNames.RequireHostName(request.HostName);
         var existing = _hosts.Find(request.HostName, request.Port);
         var useSudo = request.UseSudo ?? existing?.UseSudo ?? false;
+        var workDir = request.WorkDir is null ? existing?.WorkDir : RemoteNames.RequireSafePath(request.WorkDir, "work folder");
+        var includeLoop = request.IncludeLoopDevices ?? existing?.IncludeLoopDevices ?? false;
         RemoteShellBase shell;
         HostKeyVerdict verdict;
         HostRecord record;
@@ -72,6 +78,7 @@ public sealed class HostConnector
                 UseSudo = useSudo,
             };
         }
+        record = record with { WorkDir = workDir, IncludeLoopDevices = includeLoop };
         try
         {
             return new ConnectOutcome(_hosts.SaveConnected(record, verdict, actor), shell, verdict);

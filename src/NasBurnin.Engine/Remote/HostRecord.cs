@@ -34,6 +34,11 @@ public sealed record HostRecord
     public string? WorkDir { get; init; }
     /// <summary>Null: the store-wide MaxParallelRuns setting.</summary>
     public int? MaxParallelRuns { get; init; }
+    /// <summary>
+    /// Treat loop devices as drives in this host's inventory. Off for real hosts (a loop device is a file on
+    /// another disk: snaps, images); on for the sandbox NAS, whose drives are loop devices.
+    /// </summary>
+    public bool IncludeLoopDevices { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? LastPollAt { get; init; }
     public DateTimeOffset? LastSuccessAt { get; init; }

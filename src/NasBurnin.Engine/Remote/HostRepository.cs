@@ -14,6 +14,7 @@ public sealed record HostChanges
     public bool? UseSudo { get; init; }
     /// <summary>0 clears the host's own limit (back to the store-wide setting).</summary>
     public int? MaxParallelRuns { get; init; }
+    public bool? IncludeLoopDevices { get; init; }
 }
 
 /// <summary>
@@ -55,13 +56,15 @@ public sealed class HostRepository
     });
 
     /// <summary>
-    /// Inserts the host or updates its connection settings (user, key file, transport, sudo), pins or
+    /// Inserts the host or updates its connection settings (user, key file, transport, sudo, work folder,
+    /// loop devices), pins or
     /// replaces its key as <paramref name="verdict"/> says, and records the contact, in one transaction
     /// with its audit events. Called after a connection succeeded.
     /// </summary>
     public HostRecord SaveConnected(HostRecord host, HostKeyVerdict verdict, Actor actor)
     {
         RemoteNames.RequireHostName(host.Name);
+        if (host.WorkDir is not null) RemoteNames.RequireSafePath(host.WorkDir, "work folder");
         var now = StoreTime.Format(_store.Clock.UtcNow);
         var id = _store.Write((c, tx) =>
         {
@@ -72,15 +75,15 @@ public sealed class HostRepository
             {
                 cmd.CommandText = """
                     INSERT INTO hosts(name, address, port, user_name, transport, key_file_path, host_key_sha256, host_key_algorithm,
-                                      use_sudo, created_at, last_poll_at, last_success_at, last_error)
-                    VALUES ($name, $name, $port, $user, $transport, $key, $fp, $alg, $sudo, $now, $now, $now, NULL) RETURNING id
+                                      use_sudo, work_dir, include_loop, created_at, last_poll_at, last_success_at, last_error)
+                    VALUES ($name, $name, $port, $user, $transport, $key, $fp, $alg, $sudo, $dir, $loop, $now, $now, $now, NULL) RETURNING id
                     """;
             }
             else
             {
                 cmd.CommandText = """
                     UPDATE hosts SET user_name = $user, transport = $transport, key_file_path = $key, use_sudo = $sudo,
-                        host_key_sha256 = $fp, host_key_algorithm = $alg,
+                        work_dir = $dir, include_loop = $loop, host_key_sha256 = $fp, host_key_algorithm = $alg,
                         last_poll_at = $now, last_success_at = $now, last_error = NULL
                     WHERE id = $id RETURNING id
                     """;
@@ -94,6 +97,8 @@ public sealed class HostRepository
             cmd.Parameters.AddWithValue("$fp", (object?)host.HostKeySha256 ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$alg", (object?)host.HostKeyAlgorithm ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$sudo", host.UseSudo ? 1 : 0);
+            cmd.Parameters.AddWithValue("$dir", (object?)host.WorkDir ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$loop", host.IncludeLoopDevices ? 1 : 0);
             cmd.Parameters.AddWithValue("$now", now);
             var newId = (long)cmd.ExecuteScalar()!;
 
@@ -141,7 +146,7 @@ public sealed class HostRepository
             }
             using var cmd = c.CreateCommand();
             cmd.Transaction = tx;
-            cmd.CommandText = "UPDATE hosts SET tool_paths = $tools, work_dir = $dir, use_sudo = $sudo, max_parallel_runs = $max WHERE id = $id";
+            cmd.CommandText = "UPDATE hosts SET tool_paths = $tools, work_dir = $dir, use_sudo = $sudo, max_parallel_runs = $max, include_loop = $loop WHERE id = $id";
             cmd.Parameters.AddWithValue("$id", id);
             cmd.Parameters.AddWithValue("$tools", merged.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(merged));
             var dir = workDir is null ? current.WorkDir : workDir.Length == 0 ? null : workDir;
@@ -149,6 +154,7 @@ public sealed class HostRepository
             cmd.Parameters.AddWithValue("$dir", (object?)dir ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$sudo", (changes.UseSudo ?? current.UseSudo) ? 1 : 0);
             cmd.Parameters.AddWithValue("$max", (object?)max ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$loop", (changes.IncludeLoopDevices ?? current.IncludeLoopDevices) ? 1 : 0);
             cmd.ExecuteNonQuery();
         });
         return Get(id)!;
@@ -225,6 +231,7 @@ public sealed class HostRepository
         ToolPaths = ParseTools(r.NullableString("tool_paths")),
         WorkDir = r.NullableString("work_dir") is { } w && RemoteNames.IsSafePath(w) ? w : null,
         MaxParallelRuns = r.NullableInt64("max_parallel_runs") is { } m ? (int)m : null,
+        IncludeLoopDevices = r.GetInt64(r.GetOrdinal("include_loop")) != 0,
         CreatedAt = StoreTime.Parse(r.GetString(r.GetOrdinal("created_at"))),
         LastPollAt = r.NullableTime("last_poll_at"),
         LastSuccessAt = r.NullableTime("last_success_at"),

@@ -27,6 +27,7 @@ internal static class SchemaV1
             tool_paths            TEXT,
             work_dir              TEXT,
             max_parallel_runs     INTEGER,
+            include_loop          INTEGER NOT NULL DEFAULT 0,
             created_at            TEXT NOT NULL,
             last_poll_at          TEXT,
             last_success_at       TEXT,

@@ -1,0 +1,105 @@
+using System.Management.Automation;
+using NasBurnin.Common;
+using NasBurnin.Engine.Inventory;
+using NasBurnin.Engine.Remote;
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Drives;
+
+/// <summary>
+/// Get-BurninDrive: the drives of registered hosts. Live by default: every host in parallel, one inventory
+/// script per host (lsblk, findmnt, zpool and smartctl for all disks at once there), recorded in the store
+/// before it is written out. -Offline reads the store and contacts nobody. A host that cannot be reached
+/// gets one error (host as target) and the others carry on; one unreadable disk only degrades that disk.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "BurninDrive")]
+[OutputType(typeof(BurninDrive))]
+public sealed class GetBurninDriveCommand : BurninCmdlet
+{
+    private readonly List<HostRecord> _hosts = new();
+    private readonly List<string> _offlineNames = new();
+    private bool _allHosts;
+
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ComputerName", "Host")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? HostName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 65535)]
+    public int? Port { get; set; }
+
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string? Serial { get; set; }
+
+    [Parameter]
+    [ValidateSet("System", "PoolMember", "Mounted", "Stale", "Free", "Unknown", IgnoreCase = true)]
+    public string[]? Role { get; set; }
+
+    [Parameter]
+    [ValidateSet("Sata", "Sas", "Nvme", "Usb", "Other", IgnoreCase = true)]
+    public string[]? Transport { get; set; }
+
+    [Parameter]
+    public SwitchParameter Offline { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int TimeoutSeconds { get; set; } = 300;
+
+    protected override void ProcessRecord()
+    {
+        if (Offline)
+        {
+            if (HostName is null || HostName.Length == 0) _allHosts = true;
+            else _offlineNames.AddRange(HostName);
+            return;
+        }
+        // Piped hosts are collected and inventoried together, in parallel, at the end.
+        foreach (var h in HostSelection.Resolve(this, HostName, Port))
+            if (_hosts.All(x => x.Id != h.Id)) _hosts.Add(h);
+    }
+
+    protected override void EndProcessing()
+    {
+        var query = DriveFilter.Query(Serial, Role, Transport);
+        if (Offline)
+        {
+            WriteStored(query);
+            return;
+        }
+        var store = Store;
+        var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
+        var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
+        HostFanOut.Run(this, _hosts,
+            (host, shell, ct) => InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct),
+            (host, refresh) =>
+            {
+                var shown = refresh.Drives.Where(query.Matches).ToList();
+                foreach (var w in InventoryWarnings.For(refresh.Inventory, shown)) WriteWarning($"{host}: {w}");
+                foreach (var d in shown) WriteObject(BurninDrive.From(d));
+            });
+    }
+
+    /// <summary>-Offline: the store's drives, filtered like a live call; a plain name nobody knows is HostNotFound.</summary>
+    private void WriteStored(DriveQuery query)
+    {
+        var store = Store;
+        var drives = Terminating(() => new DriveRepository(store).Query(query), store.Path);
+        if (!_allHosts && _offlineNames.Count > 0)
+        {
+            var hosts = new HostRepository(store);
+            foreach (var name in _offlineNames.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var known = drives.Any(d => string.Equals(d.HostName, name, StringComparison.OrdinalIgnoreCase)) ||
+                            Terminating(() => hosts.ListNamed(name), name).Count > 0;
+                if (!known) WriteError(ErrorRecords.From(HostErrors.NotFound(name, null), name));
+            }
+            drives = drives.Where(d => _offlineNames.Any(n => Wildcard.IsMatch(n, d.HostName))).ToList();
+        }
+        foreach (var d in drives) WriteObject(BurninDrive.From(d));
+    }
+}

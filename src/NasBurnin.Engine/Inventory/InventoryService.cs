@@ -1,0 +1,53 @@
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Remote;
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Engine.Inventory;
+
+/// <summary>
+/// One host's inventory after it was taken and stored. <see cref="Drives"/> carry their store ids.
+/// <see cref="NewDrives"/> counts drives the host did not have before (new to the store, moved here from
+/// another host, or back after being missing); <see cref="MissingDrives"/> counts drives the host had before
+/// and this inventory no longer found (0 when the inventory was incomplete, because then nobody can tell).
+/// </summary>
+public sealed record InventoryRefresh(HostInventory Inventory, IReadOnlyList<DriveInfo> Drives, int NewDrives, int MissingDrives);
+
+/// <summary>Takes a registered host's live inventory with that host's settings and records it in the store.</summary>
+public static class InventoryService
+{
+    /// <summary>The inventory options for a host: its tool paths, its loop-device choice, the store's health limits.</summary>
+    public static InventoryOptions OptionsFor(HostRecord host, BurninSettings settings, IClock clock, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(settings);
+        var defaults = new InventoryOptions();
+        return defaults with
+        {
+            Script = defaults.Script with { Tools = InventoryTools.FromToolPaths(host.ToolPaths), IncludeLoop = host.IncludeLoopDevices },
+            Thresholds = HealthThresholds.FromSettings(settings),
+            Timeout = timeout ?? defaults.Timeout,
+            Clock = clock,
+        };
+    }
+
+    /// <summary>
+    /// Runs the inventory through <paramref name="shell"/> (one round trip), then saves every drive in one
+    /// transaction. Connection failures, timeouts and cancellation propagate; nothing is saved after Ctrl+C.
+    /// </summary>
+    public static async Task<InventoryRefresh> RefreshAsync(
+        IRemoteShell shell, HostRecord host, BurninStore store, BurninSettings settings, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var options = OptionsFor(host, settings, store.Clock, timeout);
+        var inventory = await InventoryCollector.CollectAsync(shell, options, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var repo = new DriveRepository(store);
+        var before = repo.PresentOn(inventory.HostName);
+        var saved = repo.Save(inventory);
+        var now = saved.Select(d => d.Id!.Value).ToHashSet();
+        var added = now.Count(id => !before.Contains(id));
+        var missing = inventory.Complete ? before.Count(id => !now.Contains(id)) : 0;
+        return new InventoryRefresh(inventory, saved, added, missing);
+    }
+}
