@@ -30,9 +30,9 @@ public sealed class BurninRunTests : IClassFixture<BurninRunTests.Rig>
         return true;
     }
 
-    private static long Start(PsSession s, string serial, string args)
+    private long Start(PsSession s, string serial, string args)
     {
-        var r = s.Run($"{BurninRig.Drive(serial)} | Start-BurninRun {args} -Confirm:$false").AssertClean();
+        var r = s.Run($"{_rig!.Drive(serial)} | Start-BurninRun {args} -Confirm:$false").AssertClean();
         return (long)r.Output.Single().Properties["RunId"].Value;
     }
 

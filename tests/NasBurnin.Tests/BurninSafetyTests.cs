@@ -65,28 +65,32 @@ public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
         if (Skip()) return;
         using var s = _rig!.Session();
         var serial = "NBT0001"; // mounted ext4
-        var refused = s.Run($"{BurninRig.Drive(serial)} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
+        var refused = s.Run($"{_rig.Drive(serial)} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
         Assert.StartsWith("DriveLocked,", Assert.Single(refused.Errors).FullyQualifiedErrorId);
         Assert.Contains("Unlock-MountedDrive", refused.Errors[0].Exception.Message);
 
-        var wrong = s.Run($"{BurninRig.Drive(serial)} | Unlock-MountedDrive -ConfirmToken 'yes'");
+        var wrong = s.Run($"{_rig.Drive(serial)} | Unlock-MountedDrive -ConfirmToken 'yes'");
         Assert.StartsWith("UnlockTokenMismatch,", Assert.Single(wrong.Errors).FullyQualifiedErrorId);
         Assert.Contains("DESTROY MOUNTED FILESYSTEM", wrong.Errors[0].Exception.Message);
 
         // Nobody to type the token: refused, nothing unlocked.
-        var unanswered = s.Run($"{BurninRig.Drive(serial)} | Unlock-MountedDrive");
+        var unanswered = s.Run($"{_rig.Drive(serial)} | Unlock-MountedDrive");
         Assert.StartsWith("UnlockTokenRequired,", Assert.Single(unanswered.Errors).FullyQualifiedErrorId);
 
         // Typed at the prompt: unlocked, audited, then consumed by the next destructive stage.
         s.Host.Answers.Enqueue("DESTROY MOUNTED FILESYSTEM");
-        var unlock = s.Run($"{BurninRig.Drive(serial)} | Unlock-MountedDrive -ValidFor 00:05:00").AssertClean().Output.Single();
+        var unlock = s.Run($"{_rig.Drive(serial)} | Unlock-MountedDrive -ValidFor 00:05:00").AssertClean().Output.Single();
         Assert.Equal("Mounted", unlock.Properties["Role"].Value);
         Assert.Single(s.Run("Get-BurninAuditEvent -Type mounted_drive_unlocked -Serial NBT0001").Output);
-        var run = s.Run($"{BurninRig.Drive(serial)} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
+        s.Run($"$mounted = {_rig.Drive(serial)}").AssertClean(); // the inventory that says Mounted
+        var run = s.Run("$mounted | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
         var done = BurninRig.WaitFinished(s, (long)run.Properties["RunId"].Value);
-        Assert.Equal("Pass", done.Properties["Result"].Value);
-        var again = s.Run($"{BurninRig.Drive(serial)} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
-        Assert.StartsWith("DriveLocked,", Assert.Single(again.Errors).FullyQualifiedErrorId); // the unlock was consumed
+        Assert.Equal("Pass", done.Properties["Result"].Value); // the runner unmounted it, as the unlock allowed
+        Assert.Single(s.Run($"Get-BurninAuditEvent -Type unmounted -Serial {serial}").AssertClean().Output);
+        // Until a new inventory, the store still knows the drive as Mounted, and the unlock was consumed.
+        var again = s.Run("$mounted | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
+        Assert.StartsWith("DriveLocked,", Assert.Single(again.Errors).FullyQualifiedErrorId);
+        Assert.Equal("Free", s.Run($"{_rig.Drive(serial)}.Role").AssertClean().Output.Single().BaseObject); // nothing is mounted now
     }
 
     [Fact]
@@ -94,9 +98,9 @@ public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
     {
         if (Skip()) return;
         using var s = _rig!.Session();
-        s.Run($"{BurninRig.Drive("NBT0002")} | Unlock-MountedDrive -ConfirmToken 'DESTROY EXISTING DATA'").AssertClean();
-        Assert.Equal(1, s.Run($"{BurninRig.Drive("NBT0002")} | Lock-BurninDrive -PassThru").AssertClean().Output.Single().BaseObject);
-        var r = s.Run($"{BurninRig.Drive("NBT0002")} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
+        s.Run($"{_rig.Drive("NBT0002")} | Unlock-MountedDrive -ConfirmToken 'DESTROY EXISTING DATA'").AssertClean();
+        Assert.Equal(1, s.Run($"{_rig.Drive("NBT0002")} | Lock-BurninDrive -PassThru").AssertClean().Output.Single().BaseObject);
+        var r = s.Run($"{_rig.Drive("NBT0002")} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
         Assert.StartsWith("DriveLocked,", Assert.Single(r.Errors).FullyQualifiedErrorId);
         Assert.Single(s.Run("Get-BurninAuditEvent -Type drive_locked -Serial NBT0002").Output);
     }
@@ -109,7 +113,7 @@ public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
         var before = RunCount(s);
         var runsDir = Path.Combine(_rig.Nas.WorkDir, "runs");
         var remoteBefore = Directory.Exists(runsDir) ? Directory.GetDirectories(runsDir).Length : 0;
-        s.Run($"{BurninRig.Drive("NBT0007")} | Start-BurninRun -Profile Standard -WhatIf").AssertClean();
+        s.Run($"{_rig.Drive("NBT0007")} | Start-BurninRun -Profile Standard -WhatIf").AssertClean();
         Assert.Equal(before, RunCount(s));
         Assert.Equal(remoteBefore, Directory.Exists(runsDir) ? Directory.GetDirectories(runsDir).Length : 0);
     }
@@ -120,13 +124,13 @@ public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
         if (Skip()) return;
         using var s = _rig!.Session();
         var before = RunCount(s);
-        var r = s.Run($"{BurninRig.Drive("NBT0007")} | Start-BurninRun -Stage SurfaceValidate");
+        var r = s.Run($"{_rig.Drive("NBT0007")} | Start-BurninRun -Stage SurfaceValidate");
         Assert.NotEmpty(r.AllErrors);
         Assert.Contains(s.Host.Prompts, p => p.Contains("ERASES ALL DATA", StringComparison.Ordinal));
         Assert.Equal(before, RunCount(s));
 
         s.Host.Answers.Enqueue("N"); // the operator says No
-        s.Run($"{BurninRig.Drive("NBT0007")} | Start-BurninRun -Stage SurfaceValidate");
+        s.Run($"{_rig.Drive("NBT0007")} | Start-BurninRun -Stage SurfaceValidate");
         Assert.Equal(before, RunCount(s));
     }
 
@@ -136,7 +140,7 @@ public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
         if (Skip()) return;
         using var s = _rig!.Session();
         var device = _rig.Nas.Device("NBT0008");
-        s.Run("$d = " + BurninRig.Drive("NBT0008")).AssertClean(); // inventory: Free
+        s.Run("$d = " + _rig.Drive("NBT0008")).AssertClean(); // inventory: Free
         Assert.Equal("Free", s.Run("$d.Role").Output.Single().BaseObject);
         var mnt = Path.Combine(_rig.Nas.StateDir, "mnt", "late");
         Directory.CreateDirectory(mnt);
@@ -160,7 +164,7 @@ public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
         if (Skip()) return;
         File.WriteAllText(Path.Combine(_rig!.Nas.Drive("NBT0009").GetProperty("stateDir").GetString()!, "selftest_seconds"), "120");
         using var s = _rig.Session();
-        var run = s.Run($"{BurninRig.Drive("NBT0009")} | Start-BurninRun -Stage SmartLong -Confirm:$false").AssertClean().Output.Single();
+        var run = s.Run($"{_rig.Drive("NBT0009")} | Start-BurninRun -Stage SmartLong -Confirm:$false").AssertClean().Output.Single();
         var id = (long)run.Properties["RunId"].Value;
         Thread.Sleep(3000);
         var stopped = s.Run($"Stop-BurninRun -RunId {id} -Confirm:$false -PassThru").AssertClean().Output.Single();

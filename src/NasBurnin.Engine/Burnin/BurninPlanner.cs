@@ -56,12 +56,6 @@ public sealed class BurninPlanner
     /// <param name="auditRefusals">False under -WhatIf, which must change nothing, the audit trail included.</param>
     public RunPlan Plan(DriveFacts d, string profileName, IReadOnlyList<StageKind> stages, HostContext host, BurninSettings settings, Actor actor, int index, bool auditRefusals = true)
     {
-        if (string.IsNullOrEmpty(d.Serial))
-            throw Refuse("DriveIdentityUnknown", ErrorKind.InvalidData, d, $"{Name(d)} has no serial number in the inventory, so NasBurnin cannot confirm its identity before writing. It is refused.");
-        var busy = new RunRepository(_store).Query(new RunQuery(UnfinishedOnly: true)).FirstOrDefault(r => r.DriveId == d.Id);
-        if (busy is not null)
-            throw Refuse("DriveBusy", ErrorKind.ResourceUnavailable, d, $"{Name(d)} already has run {busy.RunId()} ({busy.State}). Stop it with Stop-BurninRun or wait for it.");
-
         long? unlockId = null;
         string? unlockedRole = null;
         var destructive = stages.Any(s => s.IsDestructive());
@@ -72,7 +66,7 @@ public sealed class BurninPlanner
                     (d.Role == DriveRoles.PoolMember ? " Detach it from its pool with ZFS's own tools first; it then shows as Stale." : ""));
             if (DriveRoles.NeedsUnlock(d.Role))
             {
-                var unlock = _store.Read(c => DriveUnlockService.Active(c, null, _store.Clock, d.Id, d.Serial));
+                var unlock = _store.Read(c => DriveUnlockService.Active(c, null, _store.Clock, d.Id, d.Serial ?? ""));
                 if (unlock is null || unlock.Role != d.Role)
                     throw AuditedRefusal(d, actor, auditRefusals, "DriveLocked", $"{Name(d)} is {d.Role}. Destructive stages on it need an unlock first: Unlock-MountedDrive (type the token it asks for), then start again within its validity.");
                 unlockId = unlock.Id;
@@ -81,6 +75,13 @@ public sealed class BurninPlanner
             else if (d.Role is not DriveRoles.Free)
                 throw AuditedRefusal(d, actor, auditRefusals, "DriveRoleUnknown", $"{Name(d)} has no known role ({d.Role ?? "none"}); refresh the inventory with Get-BurninDrive before a destructive stage.");
         }
+
+        // Role first: a System drive is refused as System, whatever else is wrong with it.
+        if (string.IsNullOrEmpty(d.Serial))
+            throw Refuse("DriveIdentityUnknown", ErrorKind.InvalidData, d, $"{Name(d)} has no serial number in the inventory, so NasBurnin cannot confirm its identity on the host. It is refused.");
+        var busy = new RunRepository(_store).Query(new RunQuery(UnfinishedOnly: true)).FirstOrDefault(r => r.DriveId == d.Id);
+        if (busy is not null)
+            throw Refuse("DriveBusy", ErrorKind.ResourceUnavailable, d, $"{Name(d)} already has run {busy.RunId()} ({busy.State}). Stop it with Stop-BurninRun or wait for it.");
 
         var timing = d.LastSmartJson is { } j ? _smart.Timing(j) : null;
         BadblocksArguments? bb = null;

@@ -29,8 +29,11 @@ public sealed class BurninRig : IDisposable
         return s;
     }
 
-    /// <summary>A script fragment that yields the sandbox drive with this serial, from a live inventory.</summary>
-    public static string Drive(string serial) => $"(Get-BurninDrive -Serial '{serial}')";
+    /// <summary>
+    /// A script fragment that yields the sandbox drive with this serial, from a live inventory. Filtered by
+    /// device too: another sandbox on the same machine has drives with the same serials.
+    /// </summary>
+    public string Drive(string serial) => $"(Get-BurninDrive -Serial '{serial}' | Where-Object {{ $_.Device -eq '{Nas.Device(serial)}' }})";
 
     /// <summary>Polls Get-BurninRun until the run ends; returns it.</summary>
     public static PSObject WaitFinished(PsSession s, long runId, int seconds = 180)
