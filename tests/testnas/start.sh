@@ -1,7 +1,9 @@
 #!/bin/bash
 # start.sh: start a sandbox NAS (sshd on 127.0.0.1 + loop-device drives + shims).
 #
-#   start.sh STATE_DIR [--drives N] [--faulty] [--smart-delay-ms MS]
+#   start.sh STATE_DIR [--drives N] [--size-mib M] [--faulty] [--smart-delay-ms MS]
+#
+# --size-mib sets the size of the extra free drives 9+ (default 64; benchmarks use bigger ones).
 #
 # STATE_DIR must not exist or be empty; everything the sandbox needs lives in it
 # (see README.md).  On success it prints a summary and STATE_DIR/testnas.json
@@ -18,7 +20,7 @@ die() {
 log() { printf 'start.sh: %s\n' "$*" >&2; }
 
 usage() {
-	echo "usage: start.sh STATE_DIR [--drives N] [--faulty] [--smart-delay-ms MS]" >&2
+	echo "usage: start.sh STATE_DIR [--drives N] [--size-mib M] [--faulty] [--smart-delay-ms MS]" >&2
 	exit 2
 }
 
@@ -27,12 +29,15 @@ usage() {
 STATE=$1
 shift
 DRIVES=8
+EXTRA_MIB=64
 FAULTY=0
 SMART_DELAY_MS=0
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--drives) DRIVES=${2:-}; shift 2 || usage ;;
 	--drives=*) DRIVES=${1#*=}; shift ;;
+	--size-mib) EXTRA_MIB=${2:-}; shift 2 || usage ;;
+	--size-mib=*) EXTRA_MIB=${1#*=}; shift ;;
 	--faulty) FAULTY=1; shift ;;
 	--smart-delay-ms) SMART_DELAY_MS=${2:-}; shift 2 || usage ;;
 	--smart-delay-ms=*) SMART_DELAY_MS=${1#*=}; shift ;;
@@ -41,6 +46,7 @@ while [[ $# -gt 0 ]]; do
 	esac
 done
 [[ $DRIVES =~ ^[0-9]+$ ]] && ((DRIVES >= 8 && DRIVES <= 120)) || die "--drives must be a number from 8 to 120"
+[[ $EXTRA_MIB =~ ^[0-9]+$ ]] && ((EXTRA_MIB >= 16 && EXTRA_MIB <= 16384)) || die "--size-mib must be a number from 16 to 16384"
 [[ $SMART_DELAY_MS =~ ^[0-9]+$ ]] || die "--smart-delay-ms must be a number of milliseconds"
 [[ $(id -u) == 0 ]] || die "must run as root (loop devices, mount, FUSE, sshd)"
 
@@ -118,11 +124,11 @@ layout_of() {
 	8) echo "Free Sas sas-hdd.json 512 1 -" ;;
 	*)
 		if (($1 % 5 == 0)); then
-			echo "Free Sata sata-ssd.json 64 0 -"
+			echo "Free Sata sata-ssd.json $EXTRA_MIB 0 -"
 		elif (($1 % 2 == 0)); then
-			echo "Free Sata sata-hdd-seagate.json 64 1 -"
+			echo "Free Sata sata-hdd-seagate.json $EXTRA_MIB 1 -"
 		else
-			echo "Free Sata sata-hdd-wd.json 64 1 -"
+			echo "Free Sata sata-hdd-wd.json $EXTRA_MIB 1 -"
 		fi
 		;;
 	esac

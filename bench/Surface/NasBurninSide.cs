@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using NasBurnin.Engine.Burnin;
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Store;
+using NasBurnin.Engine.Tests.Burnin;
+
+namespace NasBurnin.Bench.Surface;
+
+/// <summary>One SurfaceValidate run through the engine, with what the engine and the runner recorded.</summary>
+internal sealed record NasBurninResult(
+    TimeSpan Wall, TimeSpan? ToBadblocksExec, TimeSpan? Badblocks, TimeSpan? StageTime, string Result, string StageState, string? Summary, string? Log, int Refreshes)
+{
+    public long LogBytes => System.Text.Encoding.UTF8.GetByteCount(Log ?? "");
+}
+
+/// <summary>
+/// NasBurnin's side: a store of its own, the sandbox as a host reached by a local shell (the scripts
+/// SSH would carry), and runs planned and started exactly as Start-BurninRun does, then refreshed
+/// until the engine sees them final.
+/// </summary>
+internal sealed class NasBurninSide : IDisposable
+{
+    private readonly TestNas _nas;
+    private readonly string _dir;
+    private readonly BurninStore _store;
+    private readonly BurninSettings _settings;
+    private readonly HostContext _host;
+    private readonly BurninPlanner _planner;
+    private readonly BurninService _service;
+
+    public NasBurninSide(TestNas nas, int runnerPollSeconds)
+    {
+        _nas = nas;
+        _dir = Path.Combine(Path.GetTempPath(), "nb-bench-store-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_dir);
+        _store = BurninStore.Open(Path.Combine(_dir, "burnin.db"));
+        _settings = new SettingsRepository(_store).Set(new Dictionary<string, object?> { ["RunnerPollSeconds"] = runnerPollSeconds });
+        _host = new HostContext(null, "testnas", Path.Combine(nas.StateDir, "work"), new HostTools(), 4, new LocalTestShell("testnas", nas.ShellEnvironment));
+        var reader = new SectorSizeSmartReader();
+        _planner = new BurninPlanner(_store, reader);
+        _service = new BurninService(_store, reader);
+    }
+
+    public BurninSettings Settings => _settings;
+
+    /// <summary>Records a sandbox drive as a Free drive with its SMART document, as an inventory would.</summary>
+    public long AddDrive(JsonElement d, string smartJson)
+    {
+        using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _store.Path, Pooling = false }.ToString());
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO drives(identity, model, serial, wwn, capacity_bytes, transport, rotational, device_path, role, last_smart_json, first_seen_at, last_seen_at)
+            VALUES ($i, $m, $s, $w, $cap, $t, $rot, $dev, 'Free', $smart, $now, $now) RETURNING id
+            """;
+        cmd.Parameters.AddWithValue("$i", "bench:" + d.GetProperty("serial").GetString());
+        cmd.Parameters.AddWithValue("$m", d.GetProperty("model").GetString());
+        cmd.Parameters.AddWithValue("$s", d.GetProperty("serial").GetString());
+        cmd.Parameters.AddWithValue("$w", d.GetProperty("wwn").GetString());
+        cmd.Parameters.AddWithValue("$cap", d.GetProperty("sizeBytes").GetInt64());
+        cmd.Parameters.AddWithValue("$t", d.GetProperty("transport").GetString());
+        cmd.Parameters.AddWithValue("$rot", d.GetProperty("rotational").GetBoolean() ? 1 : 0);
+        cmd.Parameters.AddWithValue("$dev", d.GetProperty("device").GetString());
+        cmd.Parameters.AddWithValue("$smart", smartJson);
+        cmd.Parameters.AddWithValue("$now", StoreTime.Format(DateTimeOffset.UtcNow));
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    /// <summary>The badblocks arguments the planner picks for a drive (what the runner will use).</summary>
+    public BadblocksArguments PlannedBadblocks(long driveId) => Plan(driveId).Spec.Badblocks!;
+
+    private RunPlan Plan(long driveId) =>
+        _planner.Plan(_planner.LoadDrive(driveId), "Custom", new[] { StageKind.SurfaceValidate }, _host, _settings, Actor.OsUser(), 0);
+
+    /// <summary>
+    /// Plans and starts a SurfaceValidate run, refreshing every <paramref name="pollMs"/> until the
+    /// engine records it final; while badblocks runs only with <paramref name="refreshDuringScan"/>
+    /// (each refresh is a shell round trip on the same 2 cores as the scan). Wall time runs from the
+    /// start call to the refresh that sees the run final.
+    /// </summary>
+    public async Task<NasBurninResult> RunAsync(long driveId, int pollMs, bool refreshDuringScan, CancellationToken ct)
+    {
+        var plan = Plan(driveId);
+        var clock = new BadblocksClock(_nas.StateDir);
+        var mark = clock.Mark();
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var badblocks = BadblocksClock.WatchFor(plan.Spec.RemoteId, watching.Token);
+        var sw = Stopwatch.StartNew();
+        var startedUtc = DateTimeOffset.UtcNow;
+        var run = (await _service.StartAsync(_host, new[] { plan }, Actor.OsUser(), ct)).Single();
+        var refreshes = 0;
+        var repo = new RunRepository(_store);
+        while (!RunStates.IsFinal(run.State))
+        {
+            if (!refreshDuringScan && badblocks.Appeared.IsCompleted && !badblocks.Exited.IsCompleted)
+                await badblocks.Exited.WaitAsync(ct); // like an operator who looks again later: no refresh competes with the scan
+            else
+                await Task.Delay(pollMs, ct);
+            await _service.RefreshAsync(_host, _settings, ct);
+            refreshes++;
+            run = repo.Query(new RunQuery(RunIds: new[] { run.Id })).Single();
+        }
+        sw.Stop();
+        watching.Cancel();
+        var exec = clock.ExecAt(mark, plan.Spec.RemoteId);
+        var ended = await badblocks.Exited;
+        var stage = repo.Stages(new[] { run.Id }, includeLog: true).Single();
+        return new NasBurninResult(
+            sw.Elapsed, exec - startedUtc, ended - exec, stage.FinishedAt - stage.StartedAt,
+            run.Result, stage.State, stage.Summary, stage.LogText, refreshes);
+    }
+
+    public void Dispose()
+    {
+        _host.Shell.Dispose();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+}
