@@ -37,7 +37,7 @@ internal sealed class NasBurninSide : IDisposable
         Directory.CreateDirectory(_dir);
         _store = BurninStore.Open(Path.Combine(_dir, "burnin.db"));
         _settings = new SettingsRepository(_store).Set(new Dictionary<string, object?> { ["RunnerPollSeconds"] = runnerPollSeconds });
-        _host = new HostContext(null, "testnas", Path.Combine(nas.StateDir, "work"), new HostTools(), 4, new LocalTestShell("testnas", nas.ShellEnvironment));
+        _host = new HostContext(null, "testnas", Path.Combine(nas.StateDir, "work"), new RunnerTools(), 4, new LocalTestShell("testnas", nas.ShellEnvironment));
         var reader = new SectorSizeSmartReader();
         _planner = new BurninPlanner(_store, reader);
         _service = new BurninService(_store, reader);
