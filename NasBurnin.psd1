@@ -8,12 +8,17 @@
     Description          = 'Burn in NAS drives over SSH, decide pass or fail from evidence, never wipe the wrong disk, and keep results, operators, audit events and backups in an embedded SQLite store.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('NasBurnin.Format.ps1xml')
+    FormatsToProcess     = @('NasBurnin.Format.ps1xml', 'Maintenance.Format.ps1xml')
     CmdletsToExport      = @(
+        'Backup-BurninStore'
         'Get-BurninAuditEvent'
+        'Get-BurninBackup'
         'Get-BurninConfig'
         'Get-BurninStore'
+        'Invoke-BurninRetention'
+        'Restore-BurninStore'
         'Set-BurninConfig'
+        'Test-BurninHealth'
         'Use-BurninStore'
     )
     FunctionsToExport    = @()
