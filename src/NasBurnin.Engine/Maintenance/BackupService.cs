@@ -80,7 +80,8 @@ public sealed class BackupService
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Failure(e, target.Path, folder);
+            throw new BurninException("BackupFolderNotWritable", ErrorKind.PermissionDenied,
+                $"The backup folder '{folder}' cannot be created: {e.Message} Give a folder that exists or can be created by this user.", e) { Target = target.Path };
         }
 
         var partial = Path.Combine(folder, BackupFolder.PartialName(Path.GetFileName(target.Path)));
