@@ -50,11 +50,11 @@ public sealed class RetentionService
         try
         {
             var sw = Stopwatch.StartNew();
-            var (count, bytes) = CountPrunable(result.Cutoff);
-            if (count == 0)
+            var due = Prunable(result.Cutoff);
+            if (due.Count == 0)
                 hooks.Report($"No finished stage older than {days} days has log text; nothing to prune.");
-            else if (hooks.Ask(_store.Path, $"Prune the log text of {count} finished stage(s) ({SqliteFiles.FormatBytes(bytes)}) that finished before {Iso(result.Cutoff)}, then VACUUM the store") && !options.WhatIf)
-                Prune(result, hooks, ct);
+            else if (hooks.Ask(_store.Path, $"Prune the log text of {due.Count} finished stage(s) ({SqliteFiles.FormatBytes(due.Sum(d => d.Bytes))}) that finished before {Iso(result.Cutoff)}, then VACUUM the store") && !options.WhatIf)
+                Prune(result, due, hooks, ct);
             result.PruneDuration = sw.Elapsed;
 
             step = "Vacuum";
@@ -146,77 +146,81 @@ public sealed class RetentionService
         }
     }
 
-    private (long Count, long Bytes) CountPrunable(DateTimeOffset cutoff) => _store.Read(c =>
+    /// <summary>
+    /// The stages whose log text is due (id and log bytes, oldest id first). A read: in WAL mode it
+    /// blocks no writer, so the write transactions later only run their UPDATE.
+    /// </summary>
+    private IReadOnlyList<(long Id, long Bytes)> Prunable(DateTimeOffset cutoff) => _store.Read(c =>
     {
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
-            SELECT count(*), coalesce(sum(octet_length(log_text)), 0) FROM burnin_stages
+            SELECT id, octet_length(log_text) FROM burnin_stages
             WHERE finished_at IS NOT NULL AND finished_at < $cutoff AND log_text IS NOT NULL
+            ORDER BY id
             """;
         cmd.Parameters.AddWithValue("$cutoff", StoreTime.Format(cutoff));
+        var list = new List<(long, long)>();
         using var r = cmd.ExecuteReader();
-        r.Read();
-        return (r.GetInt64(0), r.GetInt64(1));
+        while (r.Read()) list.Add((r.GetInt64(0), r.GetInt64(1)));
+        return list;
     });
 
-    /// <summary>Nulls log text in short transactions, oldest stage id first; each batch commits on its own.</summary>
-    private void Prune(RetentionResult result, RetentionHooks hooks, CancellationToken ct)
+    /// <summary>
+    /// Nulls log text in short transactions over id ranges of about <see cref="BatchBytes"/>, so a
+    /// concurrent writer waits for one batch at most; each batch commits on its own. The condition is
+    /// checked again in each UPDATE, so a stage another process changed meanwhile is judged afresh.
+    /// </summary>
+    private void Prune(RetentionResult result, IReadOnlyList<(long Id, long Bytes)> due, RetentionHooks hooks, CancellationToken ct)
     {
         var cutoff = StoreTime.Format(result.Cutoff);
-        long after = 0;
-        while (true)
+        var bytesById = due.ToDictionary(d => d.Id, d => d.Bytes);
+        for (var start = 0; start < due.Count;)
         {
             ct.ThrowIfCancellationRequested();
-            var (rows, bytes, last) = _store.Write((c, tx) =>
+            long sum = 0;
+            var end = start;
+            while (end < due.Count && end - start < BatchRows && (end == start || sum < BatchBytes))
+                sum += due[end++].Bytes;
+            var (first, last) = (due[start].Id, due[end - 1].Id);
+            var pruned = _store.Write((c, tx) =>
             {
-                long sum = 0, lastId = after;
-                using (var pick = c.CreateCommand())
-                {
-                    pick.Transaction = tx;
-                    pick.CommandText = """
-                        SELECT id, octet_length(log_text) FROM burnin_stages
-                        WHERE id > $after AND finished_at IS NOT NULL AND finished_at < $cutoff AND log_text IS NOT NULL
-                        ORDER BY id LIMIT $n
-                        """;
-                    pick.Parameters.AddWithValue("$after", after);
-                    pick.Parameters.AddWithValue("$cutoff", cutoff);
-                    pick.Parameters.AddWithValue("$n", BatchRows);
-                    using var r = pick.ExecuteReader();
-                    while (sum < BatchBytes && r.Read())
-                    {
-                        lastId = r.GetInt64(0);
-                        sum += r.GetInt64(1);
-                    }
-                }
-                if (lastId == after) return (0, 0L, after);
                 using var update = c.CreateCommand();
                 update.Transaction = tx;
                 update.CommandText = """
                     UPDATE burnin_stages SET log_text = NULL
-                    WHERE id > $after AND id <= $last AND finished_at IS NOT NULL AND finished_at < $cutoff AND log_text IS NOT NULL
+                    WHERE id BETWEEN $first AND $last AND finished_at IS NOT NULL AND finished_at < $cutoff AND log_text IS NOT NULL
+                    RETURNING id
                     """;
-                update.Parameters.AddWithValue("$after", after);
-                update.Parameters.AddWithValue("$last", lastId);
+                update.Parameters.AddWithValue("$first", first);
+                update.Parameters.AddWithValue("$last", last);
                 update.Parameters.AddWithValue("$cutoff", cutoff);
-                return (update.ExecuteNonQuery(), sum, lastId);
+                var ids = new List<long>();
+                using var r = update.ExecuteReader();
+                while (r.Read()) ids.Add(r.GetInt64(0));
+                return ids;
             });
-            if (rows == 0) break;
-            result.PrunedRows += rows;
-            result.PrunedLogBytes += bytes;
-            after = last;
+            result.PrunedRows += pruned.Count;
+            result.PrunedLogBytes += pruned.Sum(id => bytesById.GetValueOrDefault(id));
+            start = end;
             hooks.Report($"Pruned the log text of {result.PrunedRows} stage(s) ({SqliteFiles.FormatBytes(result.PrunedLogBytes)}).");
         }
     }
 
-    /// <summary>VACUUM, then fold the WAL back into the file and truncate it, so the disk space is really returned.</summary>
+    /// <summary>
+    /// VACUUM (writers wait for it), then fold the rewritten pages from the WAL back into the file and
+    /// truncate the WAL, so the disk space is really returned. The PASSIVE checkpoint does the bulk of
+    /// that copy while writers carry on; the TRUNCATE one, which holds writers off while it runs, is
+    /// then left with only what they committed meanwhile.
+    /// </summary>
     private void Vacuum() => _store.Read(c =>
     {
         using var cmd = c.CreateCommand();
         cmd.CommandTimeout = 0;
-        cmd.CommandText = "VACUUM";
-        cmd.ExecuteNonQuery();
-        cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
-        cmd.ExecuteNonQuery();
+        foreach (var sql in new[] { "VACUUM", "PRAGMA wal_checkpoint(PASSIVE)", "PRAGMA wal_checkpoint(TRUNCATE)" })
+        {
+            cmd.CommandText = sql;
+            cmd.ExecuteNonQuery();
+        }
         return 0;
     });
 

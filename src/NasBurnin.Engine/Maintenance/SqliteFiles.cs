@@ -48,7 +48,12 @@ internal static class SqliteFiles
     {
         CreatePrivate(target);
         using (var dst = OpenUnpooled(target, SqliteOpenMode.ReadWrite))
+        {
+            // No syncs while the partial file is written: it has no value until it is complete and
+            // checked, and then it is flushed once. Fewer syncs also mean less I/O for the store's writers to wait behind.
+            Exec(dst, "PRAGMA synchronous = OFF");
             source.BackupDatabase(dst);
+        }
         ct.ThrowIfCancellationRequested();
 
         // The copied header still says WAL; reopen so the switch really rewrites it.
@@ -56,11 +61,8 @@ internal static class SqliteFiles
         string check;
         using (var dst = OpenUnpooled(target, SqliteOpenMode.ReadWrite))
         {
-            using (var jm = dst.CreateCommand())
-            {
-                jm.CommandText = "PRAGMA journal_mode = DELETE";
-                jm.ExecuteScalar();
-            }
+            Exec(dst, "PRAGMA synchronous = OFF");
+            Exec(dst, "PRAGMA journal_mode = DELETE");
             check = IntegrityCheck(dst);
             version = Migrations.ReadVersion(dst);
         }
@@ -68,6 +70,13 @@ internal static class SqliteFiles
             throw new CopyNotIntactException(check);
         Flush(target);
         return version;
+    }
+
+    private static void Exec(SqliteConnection c, string sql)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
     }
 
     /// <summary>Creates an empty file readable by its owner only (0600 on Unix), failing if it exists.</summary>
