@@ -245,8 +245,9 @@ public class MaintenanceTests
         switch (kind)
         {
             case "corrupt":
+                // Everything after the header page, up to half the file, becomes (repeatable) garbage.
                 var bytes = File.ReadAllBytes(candidate);
-                Random.Shared.NextBytes(bytes.AsSpan(4096 * 2, 4096 * 4));
+                new Random(20260310).NextBytes(bytes.AsSpan(4096, bytes.Length / 2));
                 File.WriteAllBytes(candidate, bytes);
                 break;
             case "text":

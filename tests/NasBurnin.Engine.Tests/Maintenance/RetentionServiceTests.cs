@@ -112,7 +112,7 @@ public class RetentionServiceTests
         foreach (var d in new[] { "2026-03-01", "2026-03-02", "2026-03-03" })
             File.WriteAllText(Path.Combine(folder, $"burnin-{d}.db"), d);
         var asked = new List<(string Target, string Action)>();
-        var before = File.ReadAllBytes(t.Path);
+        var before = t.Fingerprint();
 
         var r = new RetentionService(t.Store).Run(new RetentionOptions(35, 2, WhatIf: true), t.Actor,
             new RetentionHooks { Confirm = (target, action) => { asked.Add((target, action)); return false; } });
@@ -125,6 +125,7 @@ public class RetentionServiceTests
         Assert.True(t.HasLog(old));
         Assert.Equal(3, Directory.GetFiles(folder).Length);
         Assert.Empty(new AuditLog(t.Store).Query(new AuditQuery()));
+        Assert.Equal(before, t.Fingerprint());
     }
 
     [Fact]

@@ -68,6 +68,16 @@ internal sealed class TestStore : IDisposable
         return (T)Convert.ChangeType(cmd.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     });
 
+    /// <summary>
+    /// What the store holds (stages, settings, audit events), read through SQLite. Tests compare this,
+    /// not the file's bytes: a checkpoint when another test clears the connection pools may rewrite
+    /// the file without changing its content.
+    /// </summary>
+    public string Fingerprint() => Scalar<string>("""
+        SELECT (SELECT count(*) FROM burnin_stages) || '|' || (SELECT count(*) FROM audit_events) || '|' ||
+               coalesce((SELECT group_concat(key || '=' || value, ',') FROM (SELECT key, value FROM settings ORDER BY key)), '')
+        """);
+
     public void Exec(string sql) => Store.Write((c, tx) => Exec(c, tx, sql));
 
     private static void Exec(SqliteConnection c, SqliteTransaction tx, string sql)
