@@ -116,7 +116,8 @@ public class MaintenanceLoadTests
             """, timeout: TimeSpan.FromMinutes(4));
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!File.Exists(started) && !writer.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.True(File.Exists(started), "the writer did not start: " + (writer.IsCompleted ? writer.Result.StdErr : "timeout"));
+        if (!File.Exists(started))
+            Assert.Fail("the writer did not start: " + (writer.IsCompleted ? (await writer).StdErr : "timeout"));
 
         // Watch the backup folder while the backup runs: the final name must never show a partial file.
         var folder = dir.File("backups");

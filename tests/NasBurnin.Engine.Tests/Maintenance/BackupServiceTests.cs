@@ -66,7 +66,7 @@ public class BackupServiceTests
     }
 
     [Fact]
-    public void Backup_API_copy_is_a_snapshot_while_another_connection_commits()
+    public async Task Backup_API_copy_is_a_snapshot_while_another_connection_commits()
     {
         using var t = new TestStore();
         for (var i = 0; i < 40; i++) t.AddStage(TimeSpan.FromDays(1), 500_000);
@@ -85,13 +85,13 @@ public class BackupServiceTests
             }
             catch (Exception e) { writerError = e; }
         });
-        while (Volatile.Read(ref commits) < 5) Thread.Sleep(5);
+        while (Volatile.Read(ref commits) < 5) await Task.Delay(5);
         var service = new BackupService(t.Store);
         var startCommits = Volatile.Read(ref commits);
         var info = service.Backup(service.ResolveTarget(Path.Combine(t.Dir, "snap.db"), false));
         var endCommits = Volatile.Read(ref commits);
         stop.Cancel();
-        writer.Wait();
+        await writer;
 
         Assert.Null(writerError);
         Assert.True(endCommits > startCommits, "the writer made no commit during the backup");

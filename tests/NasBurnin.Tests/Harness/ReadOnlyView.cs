@@ -1,9 +1,12 @@
+using System.Runtime.Versioning;
+
 namespace NasBurnin.Tests.Harness;
 
 /// <summary>
 /// A read-only view of a folder: as root, a read-only bind mount (root ignores file modes); otherwise
 /// the folder and its files made read-only. Dispose undoes it.
 /// </summary>
+[UnsupportedOSPlatform("windows")]
 public sealed class ReadOnlyView : IDisposable
 {
     private readonly string? _mount;
