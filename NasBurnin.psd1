@@ -8,13 +8,15 @@
     Description          = 'Burn in NAS drives over SSH, decide pass or fail from evidence, never wipe the wrong disk, and keep results, operators, audit events and backups in an embedded SQLite store.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('NasBurnin.Format.ps1xml', 'Operators.Format.ps1xml', 'Hosts.Format.ps1xml', 'Burnin.Format.ps1xml', 'Drives.Format.ps1xml')
+    FormatsToProcess     = @('NasBurnin.Format.ps1xml', 'Operators.Format.ps1xml', 'Hosts.Format.ps1xml', 'Burnin.Format.ps1xml', 'Drives.Format.ps1xml', 'Maintenance.Format.ps1xml')
     CmdletsToExport      = @(
+        'Backup-BurninStore'
         'Connect-BurninHost'
         'Connect-BurninOperator'
         'Disconnect-BurninHost'
         'Disconnect-BurninOperator'
         'Get-BurninAuditEvent'
+        'Get-BurninBackup'
         'Get-BurninConfig'
         'Get-BurninDrive'
         'Get-BurninHost'
@@ -23,11 +25,13 @@
         'Get-BurninStage'
         'Get-BurninStore'
         'Get-BurninUser'
+        'Invoke-BurninRetention'
         'Lock-BurninDrive'
         'New-BurninUser'
         'Remove-BurninHost'
         'Remove-BurninUser'
         'Reset-BurninUser'
+        'Restore-BurninStore'
         'Set-BurninConfig'
         'Set-BurninHost'
         'Set-BurninUser'
@@ -36,6 +40,7 @@
         'Start-BurninStage'
         'Stop-BurninRun'
         'Sync-BurninInventory'
+        'Test-BurninHealth'
         'Test-BurninHost'
         'Unlock-MountedDrive'
         'Use-BurninStore'

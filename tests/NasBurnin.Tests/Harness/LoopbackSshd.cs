@@ -46,6 +46,15 @@ public sealed class LoopbackSshd : IDisposable
         }
     }
 
+    /// <summary>Starts one, or returns null with the reason when this machine has no OpenSSH server.</summary>
+    public static LoopbackSshd? TryStart(out string? skipReason)
+    {
+        skipReason = null;
+        if (File.Exists(SshdPath) && File.Exists(KeygenPath)) return new LoopbackSshd();
+        skipReason = $"needs OpenSSH's server ({SshdPath}) and {KeygenPath} (Debian: apt-get install openssh-server)";
+        return null;
+    }
+
     public string Host => "127.0.0.1";
     public int Port { get; }
     public string UserName => Environment.UserName;
@@ -155,7 +164,8 @@ public sealed class LoopbackSshd : IDisposable
         }
     }
 
-    private void Stop()
+    /// <summary>Stops the listener and its sessions (the folder stays until Dispose).</summary>
+    public void Stop()
     {
         if (_pid is not { } pid) return;
         foreach (var c in Descendants(pid)) Kill(c);

@@ -29,6 +29,8 @@ public sealed class ScriptedHost : PSHost
     public List<string> Prompts => _ui.Prompts;
     public List<string> Warnings => _ui.Warnings;
     public List<ProgressRecord> Progress => _ui.Progress;
+    /// <summary>Everything written to the host (Write/WriteLine), for example -WhatIf's "What if:" lines.</summary>
+    public List<string> Text => _ui.Text;
 
     public override void EnterNestedPrompt() => throw new NotSupportedException();
     public override void ExitNestedPrompt() => throw new NotSupportedException();

@@ -1,0 +1,53 @@
+using NasBurnin.Engine.Common;
+
+namespace NasBurnin.Engine.Maintenance;
+
+/// <summary>What one retention run is asked to do.</summary>
+/// <param name="LogRetentionDays">Finished stages older than this lose their log text.</param>
+/// <param name="BackupKeep">How many daily backups to keep.</param>
+/// <param name="BackupFolder">Where daily backups go; null means <c>backups</c> beside the store.</param>
+/// <param name="NoBackup">Skip the backup and the rotation.</param>
+/// <param name="WhatIf">Only ask the confirm hook about each action (it answers false); change nothing.</param>
+public sealed record RetentionOptions(int LogRetentionDays, int BackupKeep, string? BackupFolder = null, bool NoBackup = false, bool WhatIf = false);
+
+/// <summary>Callbacks a run makes on the caller's thread: a confirmation per action, and progress text.</summary>
+public sealed class RetentionHooks
+{
+    /// <summary>(target, action) → go ahead? Null means yes.</summary>
+    public Func<string, string, bool>? Confirm { get; init; }
+
+    public Action<string>? Progress { get; init; }
+
+    internal bool Ask(string target, string action) => Confirm?.Invoke(target, action) ?? true;
+
+    internal void Report(string text) => Progress?.Invoke(text);
+}
+
+/// <summary>
+/// The outcome of a retention run. When a step fails, <see cref="Error"/> and <see cref="FailedStep"/>
+/// say which and why; the steps before it stay done (pruned rows stay pruned).
+/// </summary>
+public sealed class RetentionResult
+{
+    public required string StorePath { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required DateTimeOffset Cutoff { get; init; }
+    public required int LogRetentionDays { get; init; }
+    public required int BackupKeep { get; init; }
+    public long PrunedRows { get; internal set; }
+    public long PrunedLogBytes { get; internal set; }
+    public long BytesBefore { get; internal set; }
+    public long BytesAfter { get; internal set; }
+    public bool Vacuumed { get; internal set; }
+    public string? BackupFile { get; internal set; }
+    public long BackupBytes { get; internal set; }
+    public IReadOnlyList<string> BackupsRemoved { get; internal set; } = Array.Empty<string>();
+    public TimeSpan PruneDuration { get; internal set; }
+    public TimeSpan VacuumDuration { get; internal set; }
+    public TimeSpan BackupDuration { get; internal set; }
+    public TimeSpan RotateDuration { get; internal set; }
+    public TimeSpan Duration { get; internal set; }
+    public string? FailedStep { get; internal set; }
+    public BurninException? Error { get; internal set; }
+    public bool Succeeded => Error is null;
+}

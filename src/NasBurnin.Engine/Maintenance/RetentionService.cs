@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Store;
+
+namespace NasBurnin.Engine.Maintenance;
+
+/// <summary>
+/// Nightly retention: prune the log text of old finished stages, VACUUM when something was pruned,
+/// take an online backup, keep the newest K backups, and audit the run. Meant to run unattended next to
+/// other writers: pruning commits in small batches so a concurrent writer waits for one batch at most.
+/// </summary>
+public sealed class RetentionService
+{
+    /// <summary>One prune transaction frees about this much log text (or <see cref="BatchRows"/> rows).</summary>
+    internal const long BatchBytes = 8L << 20;
+    internal const int BatchRows = 256;
+
+    private readonly BurninStore _store;
+
+    public RetentionService(BurninStore store) => _store = store;
+
+    public static DateTimeOffset CutoffFor(DateTimeOffset now, int logRetentionDays) => now.AddDays(-logRetentionDays);
+
+    /// <summary>
+    /// Runs retention. A failing step stops the run and is reported in the result (not thrown); what
+    /// was done before it stays done. Invalid options throw. With <see cref="RetentionOptions.WhatIf"/>
+    /// every action is only offered to <see cref="RetentionHooks.Confirm"/> and nothing changes.
+    /// </summary>
+    public RetentionResult Run(RetentionOptions options, Actor actor, RetentionHooks? hooks = null, CancellationToken ct = default)
+    {
+        hooks ??= new RetentionHooks();
+        var days = (int)SettingDefinitions.LogRetentionDays.Normalize(options.LogRetentionDays);
+        var keep = (int)SettingDefinitions.BackupKeep.Normalize(options.BackupKeep);
+        var started = _store.Clock.UtcNow;
+        var total = Stopwatch.StartNew();
+        var result = new RetentionResult
+        {
+            StorePath = _store.Path,
+            StartedAt = started,
+            Cutoff = CutoffFor(started, days),
+            LogRetentionDays = days,
+            BackupKeep = keep,
+            BytesBefore = SqliteFiles.SizeWithWal(_store.Path),
+        };
+
+        var step = "Prune";
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            var due = Prunable(result.Cutoff);
+            if (due.Count == 0)
+                hooks.Report($"No finished stage older than {days} days has log text; nothing to prune.");
+            else if (hooks.Ask(_store.Path, $"Prune the log text of {due.Count} finished stage(s) ({SqliteFiles.FormatBytes(due.Sum(d => d.Bytes))}) that finished before {Iso(result.Cutoff)}, then VACUUM the store") && !options.WhatIf)
+                Prune(result, due, hooks, ct);
+            result.PruneDuration = sw.Elapsed;
+
+            step = "Vacuum";
+            if (result.PrunedRows > 0)
+            {
+                sw.Restart();
+                hooks.Report("Compacting the store (VACUUM)...");
+                Vacuum();
+                result.Vacuumed = true;
+                result.VacuumDuration = sw.Elapsed;
+            }
+
+            if (!options.NoBackup)
+            {
+                step = "Backup";
+                var backups = new BackupService(_store);
+                var target = new BackupTarget(backups.DailyTarget(options.BackupFolder), MayReplace: true);
+                var folder = Path.GetDirectoryName(target.Path)!;
+                var backedUp = false;
+                if (hooks.Ask(target.Path, "Back up the store (online backup; replaces today's backup if there is one)") && !options.WhatIf)
+                {
+                    sw.Restart();
+                    hooks.Report($"Backing up to '{target.Path}'...");
+                    var info = backups.Backup(target, ct);
+                    result.BackupFile = info.Path;
+                    result.BackupBytes = info.SizeBytes;
+                    result.BackupDuration = sw.Elapsed;
+                    backedUp = true;
+                }
+
+                step = "Rotate";
+                sw.Restart();
+                if (options.WhatIf)
+                {
+                    foreach (var old in BackupFolder.PlanRotation(folder, keep, adding: target.Path))
+                        hooks.Ask(old, $"Remove old backup (keeping the newest {keep})");
+                }
+                else if (backedUp)
+                {
+                    // Rotation only follows a good backup: a failed night never costs an older backup.
+                    result.BackupsRemoved = BackupFolder.Rotate(folder, keep, _store.Clock.UtcNow,
+                        old => hooks.Ask(old, $"Remove old backup (keeping the newest {keep})"));
+                }
+                result.RotateDuration = sw.Elapsed;
+            }
+        }
+        catch (BurninException e)
+        {
+            Fail(result, step, e);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            Fail(result, step, new BurninException("RetentionStepFailed", ErrorKind.WriteError,
+                $"Retention of the store '{_store.Path}' failed at the {step} step: {e.Message}", e) { Target = _store.Path });
+        }
+        catch (OperationCanceledException)
+        {
+            result.FailedStep = step + " (cancelled)";
+            Finish(result, total, options, actor);
+            throw;
+        }
+        Finish(result, total, options, actor);
+        return result;
+    }
+
+    private static void Fail(RetentionResult result, string step, BurninException e)
+    {
+        result.FailedStep = step;
+        result.Error = e;
+    }
+
+    private void Finish(RetentionResult result, Stopwatch total, RetentionOptions options, Actor actor)
+    {
+        result.BytesAfter = SqliteFiles.SizeWithWal(_store.Path);
+        result.Duration = total.Elapsed;
+        if (options.WhatIf) return;
+        try
+        {
+            new AuditLog(_store).Record("retention_run", actor, Describe(result));
+        }
+        catch (Exception e) when (result.Error is null && e is BurninException or SqliteException)
+        {
+            Fail(result, "Audit", e as BurninException ?? new BurninException("RetentionStepFailed", ErrorKind.WriteError,
+                $"Retention of the store '{_store.Path}' finished its steps but could not record the audit event: {e.Message}", e) { Target = _store.Path });
+        }
+        catch (Exception e) when (e is BurninException or SqliteException)
+        {
+            // The run already failed; that error is the one to report.
+        }
+    }
+
+    /// <summary>
+    /// The stages whose log text is due (id and log bytes, oldest id first). A read: in WAL mode it
+    /// blocks no writer, so the write transactions later only run their UPDATE.
+    /// </summary>
+    private IReadOnlyList<(long Id, long Bytes)> Prunable(DateTimeOffset cutoff) => _store.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT id, octet_length(log_text) FROM burnin_stages
+            WHERE finished_at IS NOT NULL AND finished_at < $cutoff AND log_text IS NOT NULL
+            ORDER BY id
+            """;
+        cmd.Parameters.AddWithValue("$cutoff", StoreTime.Format(cutoff));
+        var list = new List<(long, long)>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add((r.GetInt64(0), r.GetInt64(1)));
+        return list;
+    });
+
+    /// <summary>
+    /// Nulls log text in short transactions over id ranges of about <see cref="BatchBytes"/>, so a
+    /// concurrent writer waits for one batch at most; each batch commits on its own. The condition is
+    /// checked again in each UPDATE, so a stage another process changed meanwhile is judged afresh.
+    /// </summary>
+    private void Prune(RetentionResult result, IReadOnlyList<(long Id, long Bytes)> due, RetentionHooks hooks, CancellationToken ct)
+    {
+        var cutoff = StoreTime.Format(result.Cutoff);
+        var bytesById = due.ToDictionary(d => d.Id, d => d.Bytes);
+        for (var start = 0; start < due.Count;)
+        {
+            ct.ThrowIfCancellationRequested();
+            long sum = 0;
+            var end = start;
+            while (end < due.Count && end - start < BatchRows && (end == start || sum < BatchBytes))
+                sum += due[end++].Bytes;
+            var (first, last) = (due[start].Id, due[end - 1].Id);
+            var pruned = _store.Write((c, tx) =>
+            {
+                using var update = c.CreateCommand();
+                update.Transaction = tx;
+                update.CommandText = """
+                    UPDATE burnin_stages SET log_text = NULL
+                    WHERE id BETWEEN $first AND $last AND finished_at IS NOT NULL AND finished_at < $cutoff AND log_text IS NOT NULL
+                    RETURNING id
+                    """;
+                update.Parameters.AddWithValue("$first", first);
+                update.Parameters.AddWithValue("$last", last);
+                update.Parameters.AddWithValue("$cutoff", cutoff);
+                var ids = new List<long>();
+                using var r = update.ExecuteReader();
+                while (r.Read()) ids.Add(r.GetInt64(0));
+                return ids;
+            });
+            result.PrunedRows += pruned.Count;
+            result.PrunedLogBytes += pruned.Sum(id => bytesById.GetValueOrDefault(id));
+            start = end;
+            hooks.Report($"Pruned the log text of {result.PrunedRows} stage(s) ({SqliteFiles.FormatBytes(result.PrunedLogBytes)}).");
+        }
+    }
+
+    /// <summary>
+    /// VACUUM (writers wait for it), then fold the rewritten pages from the WAL back into the file and
+    /// truncate the WAL, so the disk space is really returned. The PASSIVE checkpoint does the bulk of
+    /// that copy while writers carry on; the TRUNCATE one, which holds writers off while it runs, is
+    /// then left with only what they committed meanwhile.
+    /// </summary>
+    private void Vacuum() => _store.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandTimeout = 0;
+        foreach (var sql in new[] { "VACUUM", "PRAGMA wal_checkpoint(PASSIVE)", "PRAGMA wal_checkpoint(TRUNCATE)" })
+        {
+            cmd.CommandText = sql;
+            cmd.ExecuteNonQuery();
+        }
+        return 0;
+    });
+
+    private static string Describe(RetentionResult r)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"cutoff {Iso(r.Cutoff)} ({r.LogRetentionDays} days); ");
+        sb.Append(CultureInfo.InvariantCulture, $"pruned {r.PrunedRows} stage log(s) ({SqliteFiles.FormatBytes(r.PrunedLogBytes)})");
+        if (r.Vacuumed) sb.Append(CultureInfo.InvariantCulture, $"; vacuumed {SqliteFiles.FormatBytes(r.BytesBefore)} -> {SqliteFiles.FormatBytes(r.BytesAfter)}");
+        if (r.BackupFile is not null) sb.Append(CultureInfo.InvariantCulture, $"; backup '{r.BackupFile}' ({SqliteFiles.FormatBytes(r.BackupBytes)})");
+        if (r.BackupsRemoved.Count > 0) sb.Append(CultureInfo.InvariantCulture, $"; removed {r.BackupsRemoved.Count} old backup(s) (keeping {r.BackupKeep})");
+        if (r.FailedStep is not null)
+            sb.Append(CultureInfo.InvariantCulture, $"; FAILED at {r.FailedStep}{(r.Error is null ? "" : $": {r.Error.ErrorId}: {r.Error.Message}")}");
+        return sb.ToString();
+    }
+
+    private static string Iso(DateTimeOffset t) => StoreTime.Format(t);
+}
