@@ -25,6 +25,7 @@ public sealed class HealthService
     public const string StoreWritable = "StoreWritable";
     public const string InventoryFresh = "InventoryFresh";
     public const string HostReachable = "HostReachable";
+    public const string RunsProgressing = "RunsProgressing";
 
     /// <summary>The settings row the write probe updates (not a user setting: Get-BurninConfig ignores it).</summary>
     internal const string ProbeKey = "health.last_write_probe";
@@ -68,8 +69,19 @@ public sealed class HealthService
         }
 
         checks.Add(Freshness(hosts, interval, now, storePath));
+        if (store is not null) checks.Add(Progressing(store));
         checks.AddRange(ProbeAll(hosts, probeTimeout, ct));
         return new HealthReport(storePath, now, checks);
+    }
+
+    /// <summary>Runs the last refresh found Stalled (no progress for StallHours): a warning that needs a person.</summary>
+    private static HealthCheck Progressing(BurninStore store)
+    {
+        var stalled = new Burnin.RunRepository(store).Query(new Burnin.RunQuery(States: new[] { Burnin.RunStates.Stalled }));
+        return stalled.Count == 0
+            ? new HealthCheck(RunsProgressing, "runs", true, "No run is stalled.")
+            : new HealthCheck(RunsProgressing, "runs", false,
+                "Stalled (no progress for StallHours): " + string.Join("; ", stalled.Select(r => $"run {r.Id} {r.Device} on {r.HostName} (serial {r.Serial})")));
     }
 
     /// <summary>A real write: upsert a probe row and commit, then read it back.</summary>

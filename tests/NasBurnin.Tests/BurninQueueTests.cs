@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using NasBurnin.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NasBurnin.Tests;
+
+/// <summary>A shelf at once: the host-side queue, true progress, heat and stall guards, exclusive open.</summary>
+public sealed class BurninQueueTests : IClassFixture<BurninQueueTests.Rig>
+{
+    public sealed class Rig : IDisposable
+    {
+        public BurninRig? Value { get; } = SandboxNas.Available ? new BurninRig("--drives", "18", "--size-mib", "512") : null;
+        public void Dispose() => Value?.Dispose();
+    }
+
+    private readonly BurninRig? _rig;
+    private readonly ITestOutputHelper _out;
+
+    public BurninQueueTests(Rig rig, ITestOutputHelper output)
+    {
+        _rig = rig.Value;
+        _out = output;
+    }
+
+    private bool Skip()
+    {
+        if (_rig is not null) return false;
+        _out.WriteLine(SandboxNas.Unavailable);
+        return true;
+    }
+
+    private string StateFile(string serial, string file) => Path.Combine(_rig!.Nas.Drive(serial).GetProperty("stateDir").GetString()!, file);
+
+    private string RunDir(string serial) => Directory.GetDirectories(Path.Combine(_rig!.Nas.WorkDir, "runs"))
+        .Where(d => File.ReadAllText(Path.Combine(d, "spec")).Contains($"NB_SERIAL={serial}", StringComparison.Ordinal))
+        .OrderBy(d => d, StringComparer.Ordinal).Last();
+
+    private static string Read(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "";
+
+    private static void WaitFor(Func<bool> condition, int seconds, string what)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (sw.Elapsed > TimeSpan.FromSeconds(seconds)) throw new Xunit.Sdk.XunitException($"timed out waiting for {what}");
+            Thread.Sleep(200);
+        }
+    }
+
+    [Fact]
+    public void Ten_drives_with_a_limit_of_three_never_run_more_than_three_and_the_queue_drains_without_pwsh()
+    {
+        if (Skip()) return;
+        var serials = Enumerable.Range(7, 10).Select(i => $"NBT{i:0000}").ToArray();
+        var devices = string.Join(",", serials.Select(s => $"'{_rig!.Nas.Device(s)}'"));
+        using (var s = _rig!.Session())
+        {
+            s.Run($"Set-BurninHost -HostName 127.0.0.1 -Port {_rig.Nas.Port} -MaxParallelRuns 3").AssertClean();
+            var runs = s.Run($"Get-BurninDrive | Where-Object {{ $_.Device -in @({devices}) }} | Start-BurninRun -Profile Quick -Confirm:$false").AssertClean().Output;
+            Assert.Equal(10, runs.Count);
+            var queued = s.Run("Get-BurninRun -State Queued").AssertClean().Output;
+            Assert.True(queued.Count >= 7, $"{queued.Count} queued right after the start");
+            Assert.Contains(queued, q => q.Properties["QueuePosition"].Value is int p && p >= 1);
+        } // the submitting runspace closes: nothing of NasBurnin runs any more
+
+        var slots = Path.Combine(_rig.Nas.WorkDir, "slots");
+        var maxActive = 0;
+        WaitFor(() =>
+        {
+            maxActive = Math.Max(maxActive, Directory.Exists(slots) ? Directory.GetDirectories(slots).Length : 0);
+            return serials.All(s => Read(Path.Combine(RunDir(s), "state")) == "Finished");
+        }, 240, "the queue to drain");
+        _out.WriteLine($"most runners active at once: {maxActive}");
+        Assert.InRange(maxActive, 1, 3);
+
+        using var later = _rig.Session();
+        var done = later.Run($"Get-BurninRun | Where-Object {{ $_.Device -in @({devices}) }}").AssertClean().Output;
+        Assert.Equal(10, done.Count);
+        Assert.All(done, r => Assert.Equal("Pass", r.Properties["Result"].Value));
+    }
+
+    [Fact]
+    public void A_drive_whose_first_stage_fails_gets_no_destructive_stage()
+    {
+        if (Skip()) return;
+        var device = _rig!.Nas.Device("NBT0017");
+        Assert.Equal(0, _rig.Nas.Shell($"printf 'NASBURNIN-MARKER' | dd of={device} bs=512 count=1 conv=notrunc,fsync status=none").ExitCode);
+        File.WriteAllText(StateFile("NBT0017", "selftest_result"), "read_failure");
+        using var s = _rig.Session();
+        var run = s.Run($"{_rig.Drive("NBT0017")} | Start-BurninRun -Stage SmartShort, SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
+        var done = BurninRig.WaitFinished(s, (long)run.Properties["RunId"].Value);
+        Assert.Equal("Fail", done.Properties["Result"].Value);
+        var stages = s.Run($"Get-BurninStage -RunId {run.Properties["RunId"].Value}").AssertClean().Output;
+        Assert.Equal("Failed", stages[0].Properties["State"].Value);
+        Assert.Equal("Skipped", stages[1].Properties["State"].Value);
+        Assert.StartsWith("skipped: SmartShort failed", (string)stages[1].Properties["Summary"].Value);
+        Assert.StartsWith("NASBURNIN-MARKER", _rig.Nas.Shell($"head -c 16 {device}").StdOut);
+    }
+
+    [Fact]
+    public void Progress_through_a_full_surface_validation_never_rewinds_and_ends_at_100()
+    {
+        if (Skip()) return;
+        using var s = _rig!.Session();
+        var r = s.Run($"{_rig.Drive("NBT0018")} | Start-BurninRun -Stage SurfaceValidate -Wait -PollSeconds 1 -Confirm:$false").AssertClean();
+        var run = r.Output.Single();
+        Assert.Equal("Pass", run.Properties["Result"].Value);
+        var child = r.Progress.Where(p => p.ParentActivityId == 1).ToList();
+        var percents = child.Where(p => p.RecordType == ProgressRecordType.Processing).Select(p => p.PercentComplete).ToList();
+        _out.WriteLine(string.Join(" ", percents));
+        Assert.NotEmpty(percents);
+        for (var i = 1; i < percents.Count; i++) Assert.True(percents[i] >= percents[i - 1], $"progress rewound: {string.Join(" ", percents)}");
+        Assert.Contains(child, p => p.RecordType == ProgressRecordType.Completed);
+        Assert.Contains(r.Progress, p => p.ActivityId == 1 && p.RecordType == ProgressRecordType.Completed);
+        var stage = s.Run($"Get-BurninStage -RunId {run.Properties["RunId"].Value}").AssertClean().Output.Single();
+        Assert.Equal(100.0, stage.Properties["Progress"].Value);
+        Assert.Equal(8, stage.Properties["Phases"].Value);
+    }
+
+    [Fact]
+    public void Heat_pauses_resumes_and_then_fails_the_stage_with_overheat()
+    {
+        if (Skip()) return;
+        var temp = StateFile("NBT0016", "temperature");
+        File.WriteAllText(temp, "56"); // at the 55 °C limit from the start
+        using var s = _rig!.Session();
+        var run = s.Run($"{_rig.Drive("NBT0016")} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
+        var id = (long)run.Properties["RunId"].Value;
+        var dir = RunDir("NBT0016");
+        bool Paused() => Read(Path.Combine(dir, "stages", "1", "progress")).EndsWith(" 1", StringComparison.Ordinal);
+        WaitFor(Paused, 60, "the heat guard to pause badblocks");
+        Assert.True((bool)s.Run($"Get-BurninStage -RunId {id}").AssertClean().Output.Single().Properties["Paused"].Value);
+
+        File.WriteAllText(temp, "48"); // 5 °C under the limit: resume
+        WaitFor(() => File.ReadAllText(Path.Combine(dir, "stages", "1", "log")).Contains("resumed", StringComparison.Ordinal), 30, "the resume");
+        File.WriteAllText(temp, "61"); // limit + 5: abort
+        var done = BurninRig.WaitFinished(s, id);
+        Assert.Equal("Fail", done.Properties["Result"].Value);
+        Assert.Contains((string[])done.Properties["Reasons"].Value, r => r.Contains("overheat", StringComparison.Ordinal));
+        var log = (string)s.Run($"Get-BurninStage -RunId {id} -IncludeLog").Output.Single().Properties["LogText"].Value;
+        Assert.Contains("paused: 56 C", log);
+        Assert.Contains("resumed: 48 C", log);
+        foreach (var type in new[] { "heat_paused", "heat_resumed", "overheat" })
+            Assert.NotEmpty(s.Run($"Get-BurninAuditEvent -Type {type} -Serial NBT0016").AssertClean().Output);
+        File.WriteAllText(temp, "35");
+    }
+
+    [Fact]
+    public void A_frozen_runner_is_reported_Stalled()
+    {
+        if (Skip()) return;
+        File.WriteAllText(StateFile("NBT0015", "selftest_seconds"), "120");
+        using var s = _rig!.Session();
+        s.Run("Set-BurninConfig -StallHours 0.001").AssertClean(); // 3.6 seconds
+        try
+        {
+            var run = s.Run($"{_rig.Drive("NBT0015")} | Start-BurninRun -Stage SmartLong -Confirm:$false").AssertClean().Output.Single();
+            var id = (long)run.Properties["RunId"].Value;
+            var dir = RunDir("NBT0015");
+            WaitFor(() => Read(Path.Combine(dir, "stages", "1", "state")) == "Running", 30, "the stage to run");
+            var pid = Read(Path.Combine(dir, "pid"));
+            ChildProcess.Run("kill", new[] { "-STOP", pid });
+            try
+            {
+                s.Run($"Get-BurninRun -RunId {id}").AssertClean();
+                Thread.Sleep(5000);
+                var stalled = s.Run($"Get-BurninRun -RunId {id}").AssertClean().Output.Single();
+                Assert.Equal("Stalled", stalled.Properties["State"].Value);
+                Assert.Equal("Running", stalled.Properties["Result"].Value);
+                Assert.NotEmpty(s.Run("Get-BurninRun -State Stalled").Output);
+                var health = s.Run("Test-BurninHealth").AssertClean().Output.Single();
+                Assert.False((bool)health.Properties["Healthy"].Value);
+                var row = ((object[])health.Properties["Checks"].Value).Select(PSObject.AsPSObject).Single(c => (string)c.Properties["Check"].Value == "RunsProgressing");
+                Assert.Contains($"run {id} ", (string)row.Properties["Detail"].Value);
+            }
+            finally
+            {
+                ChildProcess.Run("kill", new[] { "-CONT", pid });
+                s.Run($"Stop-BurninRun -RunId {id} -Confirm:$false");
+            }
+        }
+        finally { s.Run("Set-BurninConfig -StallHours 6").AssertClean(); }
+    }
+
+    [Fact]
+    public void A_device_held_open_exclusively_is_refused_before_any_write()
+    {
+        if (Skip()) return;
+        var device = _rig!.Nas.Device("NBT0014");
+        Assert.Equal(0, _rig.Nas.Shell($"printf 'NASBURNIN-MARKER' | dd of={device} bs=512 count=1 conv=notrunc,fsync status=none").ExitCode);
+        var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true };
+        foreach (var a in new[] { "-c", "import os,sys,time; fd=os.open(sys.argv[1], os.O_RDONLY|os.O_EXCL); print('held', flush=True); time.sleep(300)", device })
+            psi.ArgumentList.Add(a);
+        using var holder = Process.Start(psi)!;
+        try
+        {
+            Assert.Equal("held", holder.StandardOutput.ReadLine());
+            using var s = _rig.Session();
+            var run = s.Run($"{_rig.Drive("NBT0014")} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
+            var done = BurninRig.WaitFinished(s, (long)run.Properties["RunId"].Value);
+            Assert.Equal("Fail", done.Properties["Result"].Value);
+            Assert.Contains((string[])done.Properties["Reasons"].Value, r => r.Contains("busy", StringComparison.Ordinal) && r.Contains("exclusive", StringComparison.Ordinal));
+            Assert.StartsWith("NASBURNIN-MARKER", _rig.Nas.Shell($"head -c 16 {device}").StdOut);
+        }
+        finally { holder.Kill(); holder.WaitForExit(); }
+    }
+}
