@@ -166,9 +166,16 @@ public static class InventoryScript
         	echo "$nb_k" >>"$nb_t/devs"
         done <"$nb_t/disks"
         if nb_have "$nb_smartctl"; then
+        	# GNU timeout moves itself into a process group of its own, which would let smartctl outlive a
+        	# cancelled inventory (the SSH watchdog signals our group); --foreground keeps it in ours.
+        	# BusyBox's timeout has no such option and never leaves the group.
         	nb_to=
-        	if [ "$nb_tmo" -gt 0 ] && timeout 5 true >/dev/null 2>&1; then
-        		nb_to="timeout $nb_tmo"
+        	if [ "$nb_tmo" -gt 0 ]; then
+        		if timeout --foreground 5 true >/dev/null 2>&1; then
+        			nb_to="timeout --foreground $nb_tmo"
+        		elif timeout 5 true >/dev/null 2>&1; then
+        			nb_to="timeout $nb_tmo"
+        		fi
         	fi
         	nb_i=0
         	while read -r nb_k; do
