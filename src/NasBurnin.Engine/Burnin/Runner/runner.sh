@@ -218,6 +218,8 @@ selftest_running() {
     [ -n "$(fget "$1" .ata_smart_data.self_test.status.remaining_percent)" ] && return 0
     op=$(fget "$1" .nvme_self_test_log.current_self_test_operation.value)
     [ -n "$op" ] && [ "$op" != 0 ] && return 0
+    # SCSI/SAS: the newest log entry itself says "in progress" (result code 15).
+    [ "$(fget "$1" .scsi_self_test_0.result.value)" = 15 ] && return 0
     return 1
 }
 
@@ -312,15 +314,17 @@ selftest() {
 bb_consume() {
     local size c st overall
     size=$(wc -c < "$SD/bb.raw" | tr -d ' ')
-    [ "$size" -gt "$BB_OFF" ] || return 0
+    if [ "$size" -gt "$BB_OFF" ]; then
+        set -- $(read_state)
+        tail -c +$((BB_OFF + 1)) "$SD/bb.raw" | head -c $((size - BB_OFF)) |
+            awk -v logfile="$SD/log" -v phase="$1" -v pattern="$2" -v kind="$3" -v pct="$4" -v errors="$5" -f "$BIN/bbprogress.awk" > "$SD/bb.parse"
+        c=$(awk '$1 == "consumed" { print $2 }' "$SD/bb.parse")
+        BB_OFF=$((BB_OFF + ${c:-0}))
+        st=$(awk '$1 == "state" { print $2, $3, $4, $5, $6 }' "$SD/bb.parse")
+        [ -n "$st" ] && put "$SD/bbstate" "$st"
+    fi
+    # Written on every tick, new bytes or not: a paused badblocks prints nothing, but the pause must show.
     set -- $(read_state)
-    tail -c +$((BB_OFF + 1)) "$SD/bb.raw" | head -c $((size - BB_OFF)) |
-        awk -v logfile="$SD/log" -v phase="$1" -v pattern="$2" -v kind="$3" -v pct="$4" -v errors="$5" -f "$BIN/bbprogress.awk" > "$SD/bb.parse"
-    c=$(awk '$1 == "consumed" { print $2 }' "$SD/bb.parse")
-    BB_OFF=$((BB_OFF + ${c:-0}))
-    st=$(awk '$1 == "state" { print $2, $3, $4, $5, $6 }' "$SD/bb.parse")
-    [ -n "$st" ] && put "$SD/bbstate" "$st"
-    set -- $st
     overall=$(awk -v ph="$1" -v p="$4" -v n="$BB_PHASES" 'BEGIN { if (ph < 1) { print 0; exit } v = ((ph - 1) * 100 + p) / n; if (v > 100) v = 100; printf "%.2f", v }')
     put "$SD/progress" "$overall $1 $BB_PHASES $2 $3 $5 $PAUSED"
 }
