@@ -7,35 +7,14 @@ using Xunit.Abstractions;
 namespace NasBurnin.Tests;
 
 /// <summary>A shelf at once: the host-side queue, true progress, heat and stall guards, exclusive open.</summary>
-public sealed class BurninQueueTests : IClassFixture<BurninQueueTests.Rig>
+public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueueTests.Fixture>
 {
-    public sealed class Rig : IDisposable
+    public sealed class Fixture : BurninRigFixture
     {
-        public BurninRig? Value { get; } = SandboxNas.Available ? new BurninRig("--drives", "21", "--size-mib", "512") : null;
-        public void Dispose() => Value?.Dispose();
+        public Fixture() : base("--drives", "21", "--size-mib", "512") { }
     }
 
-    private readonly BurninRig? _rig;
-    private readonly ITestOutputHelper _out;
-
-    public BurninQueueTests(Rig rig, ITestOutputHelper output)
-    {
-        _rig = rig.Value;
-        _out = output;
-    }
-
-    private bool Skip()
-    {
-        if (_rig is not null) return false;
-        _out.WriteLine(SandboxNas.Unavailable);
-        return true;
-    }
-
-    private string StateFile(string serial, string file) => Path.Combine(_rig!.Nas.Drive(serial).GetProperty("stateDir").GetString()!, file);
-
-    private string RunDir(string serial) => Directory.GetDirectories(Path.Combine(_rig!.Nas.WorkDir, "runs"))
-        .Where(d => File.ReadAllText(Path.Combine(d, "spec")).Contains($"NB_SERIAL={serial}", StringComparison.Ordinal))
-        .OrderBy(d => d, StringComparer.Ordinal).Last();
+    public BurninQueueTests(Fixture rig, ITestOutputHelper output) : base(rig, output) { }
 
     private static string Read(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "";
 
@@ -55,10 +34,10 @@ public sealed class BurninQueueTests : IClassFixture<BurninQueueTests.Rig>
         if (Skip()) return;
         // Drives no other test in this class touches (14-18 have their own stories).
         var serials = new[] { 6, 7, 8, 9, 10, 11, 12, 13, 19, 20 }.Select(i => $"NBT{i:0000}").ToArray();
-        var devices = string.Join(",", serials.Select(s => $"'{_rig!.Nas.Device(s)}'"));
-        using (var s = _rig!.Session())
+        var devices = string.Join(",", serials.Select(s => $"'{Rig!.Nas.Device(s)}'"));
+        using (var s = Rig!.Session())
         {
-            s.Run($"Set-BurninHost -HostName 127.0.0.1 -Port {_rig.Nas.Port} -MaxParallelRuns 3").AssertClean();
+            s.Run($"Set-BurninHost -HostName 127.0.0.1 -Port {Rig!.Nas.Port} -MaxParallelRuns 3").AssertClean();
             var runs = s.Run($"Get-BurninDrive | Where-Object {{ $_.Device -in @({devices}) }} | Start-BurninRun -Profile Quick -Confirm:$false").AssertClean().Output;
             Assert.Equal(10, runs.Count);
             var queued = s.Run("Get-BurninRun -State Queued").AssertClean().Output;
@@ -66,17 +45,17 @@ public sealed class BurninQueueTests : IClassFixture<BurninQueueTests.Rig>
             Assert.Contains(queued, q => q.Properties["QueuePosition"].Value is int p && p >= 1);
         } // the submitting runspace closes: nothing of NasBurnin runs any more
 
-        var slots = Path.Combine(_rig.Nas.WorkDir, "slots");
+        var slots = Path.Combine(Rig!.Nas.WorkDir, "slots");
         var maxActive = 0;
         WaitFor(() =>
         {
             maxActive = Math.Max(maxActive, Directory.Exists(slots) ? Directory.GetDirectories(slots).Length : 0);
-            return serials.All(s => Read(Path.Combine(RunDir(s), "state")) == "Finished");
+            return serials.All(s => Read(Path.Combine(Rig!.RunDir(s), "state")) == "Finished");
         }, 240, "the queue to drain");
-        _out.WriteLine($"most runners active at once: {maxActive}");
+        Out.WriteLine($"most runners active at once: {maxActive}");
         Assert.InRange(maxActive, 1, 3);
 
-        using var later = _rig.Session();
+        using var later = Rig!.Session();
         var done = later.Run($"Get-BurninRun | Where-Object {{ $_.Device -in @({devices}) }}").AssertClean().Output;
         Assert.Equal(10, done.Count);
         Assert.All(done, r => Assert.True("Pass".Equals(r.Properties["Result"].Value),
@@ -87,31 +66,31 @@ public sealed class BurninQueueTests : IClassFixture<BurninQueueTests.Rig>
     public void A_drive_whose_first_stage_fails_gets_no_destructive_stage()
     {
         if (Skip()) return;
-        var device = _rig!.Nas.Device("NBT0017");
-        Assert.Equal(0, _rig.Nas.Shell($"printf 'NASBURNIN-MARKER' | dd of={device} bs=512 count=1 conv=notrunc,fsync status=none").ExitCode);
-        File.WriteAllText(StateFile("NBT0017", "selftest_result"), "read_failure");
-        using var s = _rig.Session();
-        var run = s.Run($"{_rig.Drive("NBT0017")} | Start-BurninRun -Stage SmartShort, SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
+        var device = Rig!.Nas.Device("NBT0017");
+        Assert.Equal(0, Rig!.Nas.Shell($"printf 'NASBURNIN-MARKER' | dd of={device} bs=512 count=1 conv=notrunc,fsync status=none").ExitCode);
+        File.WriteAllText(Rig!.DriveStateFile("NBT0017", "selftest_result"), "read_failure");
+        using var s = Rig!.Session();
+        var run = s.Run($"{Rig!.Drive("NBT0017")} | Start-BurninRun -Stage SmartShort, SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
         var done = BurninRig.WaitFinished(s, (long)run.Properties["RunId"].Value);
         Assert.Equal("Fail", done.Properties["Result"].Value);
         var stages = s.Run($"Get-BurninStage -RunId {run.Properties["RunId"].Value}").AssertClean().Output;
         Assert.Equal("Failed", stages[0].Properties["State"].Value);
         Assert.Equal("Skipped", stages[1].Properties["State"].Value);
         Assert.StartsWith("skipped: SmartShort failed", (string)stages[1].Properties["Summary"].Value);
-        Assert.StartsWith("NASBURNIN-MARKER", _rig.Nas.Shell($"head -c 16 {device}").StdOut);
+        Assert.StartsWith("NASBURNIN-MARKER", Rig!.Nas.Shell($"head -c 16 {device}").StdOut);
     }
 
     [Fact]
     public void Progress_through_a_full_surface_validation_never_rewinds_and_ends_at_100()
     {
         if (Skip()) return;
-        using var s = _rig!.Session();
-        var r = s.Run($"{_rig.Drive("NBT0018")} | Start-BurninRun -Stage SurfaceValidate -Wait -PollSeconds 1 -Confirm:$false").AssertClean();
+        using var s = Rig!.Session();
+        var r = s.Run($"{Rig!.Drive("NBT0018")} | Start-BurninRun -Stage SurfaceValidate -Wait -PollSeconds 1 -Confirm:$false").AssertClean();
         var run = r.Output.Single();
         Assert.Equal("Pass", run.Properties["Result"].Value);
         var child = r.Progress.Where(p => p.ParentActivityId == 1).ToList();
         var percents = child.Where(p => p.RecordType == ProgressRecordType.Processing).Select(p => p.PercentComplete).ToList();
-        _out.WriteLine(string.Join(" ", percents));
+        Out.WriteLine(string.Join(" ", percents));
         Assert.NotEmpty(percents);
         for (var i = 1; i < percents.Count; i++) Assert.True(percents[i] >= percents[i - 1], $"progress rewound: {string.Join(" ", percents)}");
         Assert.Contains(child, p => p.RecordType == ProgressRecordType.Completed);
@@ -125,12 +104,12 @@ public sealed class BurninQueueTests : IClassFixture<BurninQueueTests.Rig>
     public void Heat_pauses_resumes_and_then_fails_the_stage_with_overheat()
     {
         if (Skip()) return;
-        var temp = StateFile("NBT0016", "temperature");
+        var temp = Rig!.DriveStateFile("NBT0016", "temperature");
         File.WriteAllText(temp, "56"); // at the 55 °C limit from the start
-        using var s = _rig!.Session();
-        var run = s.Run($"{_rig.Drive("NBT0016")} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
+        using var s = Rig!.Session();
+        var run = s.Run($"{Rig!.Drive("NBT0016")} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
         var id = (long)run.Properties["RunId"].Value;
-        var dir = RunDir("NBT0016");
+        var dir = Rig!.RunDir("NBT0016");
         bool Paused() => Read(Path.Combine(dir, "stages", "1", "progress")).EndsWith(" 1", StringComparison.Ordinal);
         WaitFor(Paused, 60, "the heat guard to pause badblocks");
         Assert.True((bool)s.Run($"Get-BurninStage -RunId {id}").AssertClean().Output.Single().Properties["Paused"].Value);
@@ -153,14 +132,14 @@ public sealed class BurninQueueTests : IClassFixture<BurninQueueTests.Rig>
     public void A_frozen_runner_is_reported_Stalled()
     {
         if (Skip()) return;
-        File.WriteAllText(StateFile("NBT0015", "selftest_seconds"), "120");
-        using var s = _rig!.Session();
+        File.WriteAllText(Rig!.DriveStateFile("NBT0015", "selftest_seconds"), "120");
+        using var s = Rig!.Session();
         s.Run("Set-BurninConfig -StallHours 0.001").AssertClean(); // 3.6 seconds
         try
         {
-            var run = s.Run($"{_rig.Drive("NBT0015")} | Start-BurninRun -Stage SmartLong -Confirm:$false").AssertClean().Output.Single();
+            var run = s.Run($"{Rig!.Drive("NBT0015")} | Start-BurninRun -Stage SmartLong -Confirm:$false").AssertClean().Output.Single();
             var id = (long)run.Properties["RunId"].Value;
-            var dir = RunDir("NBT0015");
+            var dir = Rig!.RunDir("NBT0015");
             WaitFor(() => Read(Path.Combine(dir, "stages", "1", "state")) == "Running", 30, "the stage to run");
             var pid = Read(Path.Combine(dir, "pid"));
             ChildProcess.Run("kill", new[] { "-STOP", pid });
@@ -190,8 +169,8 @@ public sealed class BurninQueueTests : IClassFixture<BurninQueueTests.Rig>
     public void A_device_held_open_exclusively_is_refused_before_any_write()
     {
         if (Skip()) return;
-        var device = _rig!.Nas.Device("NBT0014");
-        Assert.Equal(0, _rig.Nas.Shell($"printf 'NASBURNIN-MARKER' | dd of={device} bs=512 count=1 conv=notrunc,fsync status=none").ExitCode);
+        var device = Rig!.Nas.Device("NBT0014");
+        Assert.Equal(0, Rig!.Nas.Shell($"printf 'NASBURNIN-MARKER' | dd of={device} bs=512 count=1 conv=notrunc,fsync status=none").ExitCode);
         var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true };
         foreach (var a in new[] { "-c", "import os,sys,time; fd=os.open(sys.argv[1], os.O_RDONLY|os.O_EXCL); print('held', flush=True); time.sleep(300)", device })
             psi.ArgumentList.Add(a);
@@ -199,12 +178,12 @@ public sealed class BurninQueueTests : IClassFixture<BurninQueueTests.Rig>
         try
         {
             Assert.Equal("held", holder.StandardOutput.ReadLine());
-            using var s = _rig.Session();
-            var run = s.Run($"{_rig.Drive("NBT0014")} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
+            using var s = Rig!.Session();
+            var run = s.Run($"{Rig!.Drive("NBT0014")} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
             var done = BurninRig.WaitFinished(s, (long)run.Properties["RunId"].Value);
             Assert.Equal("Fail", done.Properties["Result"].Value);
             Assert.Contains((string[])done.Properties["Reasons"].Value, r => r.Contains("busy", StringComparison.Ordinal) && r.Contains("exclusive", StringComparison.Ordinal));
-            Assert.StartsWith("NASBURNIN-MARKER", _rig.Nas.Shell($"head -c 16 {device}").StdOut);
+            Assert.StartsWith("NASBURNIN-MARKER", Rig!.Nas.Shell($"head -c 16 {device}").StdOut);
         }
         finally { holder.Kill(); holder.WaitForExit(); }
     }

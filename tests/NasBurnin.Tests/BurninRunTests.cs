@@ -6,33 +6,18 @@ using Xunit.Abstractions;
 namespace NasBurnin.Tests;
 
 /// <summary>Burn-in runs on the sandbox NAS through the imported module: detached runners, real badblocks, verdicts.</summary>
-public sealed class BurninRunTests : IClassFixture<BurninRunTests.Rig>
+public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTests.Fixture>
 {
-    public sealed class Rig : IDisposable
+    public sealed class Fixture : BurninRigFixture
     {
-        public BurninRig? Value { get; } = SandboxNas.Available ? new BurninRig("--faulty", "--drives", "12") : null;
-        public void Dispose() => Value?.Dispose();
+        public Fixture() : base("--faulty", "--drives", "12") { }
     }
 
-    private readonly BurninRig? _rig;
-    private readonly ITestOutputHelper _out;
-
-    public BurninRunTests(Rig rig, ITestOutputHelper output)
-    {
-        _rig = rig.Value;
-        _out = output;
-    }
-
-    private bool Skip()
-    {
-        if (_rig is not null) return false;
-        _out.WriteLine(SandboxNas.Unavailable);
-        return true;
-    }
+    public BurninRunTests(Fixture rig, ITestOutputHelper output) : base(rig, output) { }
 
     private long Start(PsSession s, string serial, string args)
     {
-        var r = s.Run($"{_rig!.Drive(serial)} | Start-BurninRun {args} -Confirm:$false").AssertClean();
+        var r = s.Run($"{Rig!.Drive(serial)} | Start-BurninRun {args} -Confirm:$false").AssertClean();
         return (long)r.Output.Single().Properties["RunId"].Value;
     }
 
@@ -42,16 +27,16 @@ public sealed class BurninRunTests : IClassFixture<BurninRunTests.Rig>
     public void A_run_survives_the_session_and_the_connection_closing()
     {
         if (Skip()) return;
-        var nas = _rig!.Nas;
+        var nas = Rig!.Nas;
         // A long self-test that outlives the first session.
-        File.WriteAllText(Path.Combine(nas.Drive("NBT0009").GetProperty("stateDir").GetString()!, "selftest_seconds"), "10");
+        File.WriteAllText(Rig!.DriveStateFile("NBT0009", "selftest_seconds"), "10");
         long runId;
-        using (var first = _rig.Session())
+        using (var first = Rig!.Session())
         {
             runId = Start(first, "NBT0009", "-Stage SmartLong, SmartPostCheck");
         } // runspace disposed: its SSH connection is closed
 
-        using var second = _rig.Session();
+        using var second = Rig!.Session();
         var running = second.Run($"Get-BurninRun -RunId {runId}").AssertClean().Output.Single();
         Assert.Contains((string)running.Properties["State"].Value, new[] { "Queued", "Running" });
         Assert.Equal("Running", running.Properties["Result"].Value);
@@ -67,9 +52,9 @@ public sealed class BurninRunTests : IClassFixture<BurninRunTests.Rig>
     public void A_killed_runner_makes_the_stage_Interrupted()
     {
         if (Skip()) return;
-        var nas = _rig!.Nas;
-        File.WriteAllText(Path.Combine(nas.Drive("NBT0010").GetProperty("stateDir").GetString()!, "selftest_seconds"), "60");
-        using var s = _rig.Session();
+        var nas = Rig!.Nas;
+        File.WriteAllText(Rig!.DriveStateFile("NBT0010", "selftest_seconds"), "60");
+        using var s = Rig!.Session();
         var runId = Start(s, "NBT0010", "-Stage SmartLong");
         var pidFile = Directory.GetFiles(Path.Combine(nas.WorkDir, "runs"), "pid", SearchOption.AllDirectories)
             .Single(f => File.ReadAllText(Path.Combine(Path.GetDirectoryName(f)!, "spec")).Contains("NBT0010", StringComparison.Ordinal));
@@ -88,14 +73,14 @@ public sealed class BurninRunTests : IClassFixture<BurninRunTests.Rig>
     public void Surface_validation_passes_on_a_clean_drive_and_keeps_a_small_log()
     {
         if (Skip()) return;
-        using var s = _rig!.Session();
-        var serial = _rig.Nas.Drives.Single(d => d.GetProperty("sizeBytes").GetInt64() == 512L * 1024 * 1024).GetProperty("serial").GetString()!;
+        using var s = Rig!.Session();
+        var serial = Rig!.Nas.Drives.Single(d => d.GetProperty("sizeBytes").GetInt64() == 512L * 1024 * 1024).GetProperty("serial").GetString()!;
         var runId = Start(s, serial, "-Stage SurfaceValidate");
         var run = BurninRig.WaitFinished(s, runId, 300);
         Assert.Equal("Pass", run.Properties["Result"].Value);
         var stage = s.Run($"Get-BurninStage -RunId {runId} -IncludeLog").AssertClean().Output.Single();
         var log = (string)stage.Properties["LogText"].Value;
-        _out.WriteLine(log);
+        Out.WriteLine(log);
         Assert.Equal(100.0, stage.Properties["Progress"].Value);
         Assert.Contains("Pass completed, 0 bad blocks found", log);
         Assert.True(log.Length < 16 * 1024, $"a full SurfaceValidate of 512 MiB stored {log.Length} bytes of log");
@@ -105,12 +90,12 @@ public sealed class BurninRunTests : IClassFixture<BurninRunTests.Rig>
     public void Surface_validation_fails_on_a_drive_with_read_errors_and_names_the_blocks()
     {
         if (Skip()) return;
-        using var s = _rig!.Session();
+        using var s = Rig!.Session();
         var runId = Start(s, "NBTBAD1", "-Stage SurfaceValidate, SmartPostCheck");
         var run = BurninRig.WaitFinished(s, runId);
         Assert.Equal("Fail", run.Properties["Result"].Value);
         var reason = Assert.Single(Reasons(run), r => r.StartsWith("SurfaceValidate:", StringComparison.Ordinal));
-        _out.WriteLine(reason);
+        Out.WriteLine(reason);
         Assert.Contains("2 bad blocks: 8192 8193", reason); // 4 KiB blocks (the drive's physical sector), 8 KiB bad at 32 MiB
         var stages = s.Run($"Get-BurninStage -RunId {runId}").AssertClean().Output;
         Assert.Equal("Skipped", stages[1].Properties["State"].Value); // a run stops at its first failing stage
@@ -120,9 +105,9 @@ public sealed class BurninRunTests : IClassFixture<BurninRunTests.Rig>
     public void NvmeFormat_calls_nvme_format_with_the_namespace_and_falls_back_without_nvme_cli()
     {
         if (Skip()) return;
-        var nas = _rig!.Nas;
+        var nas = Rig!.Nas;
         var nvme = nas.Drives.First(d => d.GetProperty("transport").GetString() == "Nvme").GetProperty("serial").GetString()!;
-        using var s = _rig.Session();
+        using var s = Rig!.Session();
         var runId = Start(s, nvme, "-Stage NvmeFormat");
         Assert.Equal("Pass", BurninRig.WaitFinished(s, runId).Properties["Result"].Value);
         var call = File.ReadAllText(Path.Combine(nas.StateDir, "nvme.log"));

@@ -6,29 +6,14 @@ using Xunit.Abstractions;
 namespace NasBurnin.Tests;
 
 /// <summary>Never wipe the wrong disk: roles, unlocks, confirmation, -WhatIf and the host-side re-check.</summary>
-public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
+public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafetyTests.Fixture>
 {
-    public sealed class Rig : IDisposable
+    public sealed class Fixture : BurninRigFixture
     {
-        public BurninRig? Value { get; } = SandboxNas.Available ? new BurninRig("--drives", "10") : null;
-        public void Dispose() => Value?.Dispose();
+        public Fixture() : base("--drives", "10") { }
     }
 
-    private readonly BurninRig? _rig;
-    private readonly ITestOutputHelper _out;
-
-    public BurninSafetyTests(Rig rig, ITestOutputHelper output)
-    {
-        _rig = rig.Value;
-        _out = output;
-    }
-
-    private bool Skip()
-    {
-        if (_rig is not null) return false;
-        _out.WriteLine(SandboxNas.Unavailable);
-        return true;
-    }
+    public BurninSafetyTests(Fixture rig, ITestOutputHelper output) : base(rig, output) { }
 
     private static int RunCount(PsSession s) => s.Run("@(Get-BurninRun -Offline).Count").Output.Single().BaseObject is int n ? n : -1;
 
@@ -38,7 +23,7 @@ public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
     public void System_and_pool_member_drives_are_refused_naming_drive_and_role()
     {
         if (Skip()) return;
-        using var s = _rig!.Session();
+        using var s = Rig!.Session();
         var vda = s.Run("Get-BurninDrive | Where-Object { $_.Role -eq 'System' }").AssertClean().Output;
         Assert.NotEmpty(vda);
         var before = RunCount(s);
@@ -63,26 +48,26 @@ public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
     public void A_mounted_drive_is_refused_until_unlocked_with_the_typed_token()
     {
         if (Skip()) return;
-        using var s = _rig!.Session();
+        using var s = Rig!.Session();
         var serial = "NBT0001"; // mounted ext4
-        var refused = s.Run($"{_rig.Drive(serial)} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
+        var refused = s.Run($"{Rig!.Drive(serial)} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
         Assert.StartsWith("DriveLocked,", Assert.Single(refused.Errors).FullyQualifiedErrorId);
         Assert.Contains("Unlock-MountedDrive", refused.Errors[0].Exception.Message);
 
-        var wrong = s.Run($"{_rig.Drive(serial)} | Unlock-MountedDrive -ConfirmToken 'yes'");
+        var wrong = s.Run($"{Rig!.Drive(serial)} | Unlock-MountedDrive -ConfirmToken 'yes'");
         Assert.StartsWith("UnlockTokenMismatch,", Assert.Single(wrong.Errors).FullyQualifiedErrorId);
         Assert.Contains("DESTROY MOUNTED FILESYSTEM", wrong.Errors[0].Exception.Message);
 
         // Nobody to type the token: refused, nothing unlocked.
-        var unanswered = s.Run($"{_rig.Drive(serial)} | Unlock-MountedDrive");
+        var unanswered = s.Run($"{Rig!.Drive(serial)} | Unlock-MountedDrive");
         Assert.StartsWith("UnlockTokenRequired,", Assert.Single(unanswered.Errors).FullyQualifiedErrorId);
 
         // Typed at the prompt: unlocked, audited, then consumed by the next destructive stage.
         s.Host.Answers.Enqueue("DESTROY MOUNTED FILESYSTEM");
-        var unlock = s.Run($"{_rig.Drive(serial)} | Unlock-MountedDrive -ValidFor 00:05:00").AssertClean().Output.Single();
+        var unlock = s.Run($"{Rig!.Drive(serial)} | Unlock-MountedDrive -ValidFor 00:05:00").AssertClean().Output.Single();
         Assert.Equal("Mounted", unlock.Properties["Role"].Value);
         Assert.Single(s.Run("Get-BurninAuditEvent -Type mounted_drive_unlocked -Serial NBT0001").Output);
-        s.Run($"$mounted = {_rig.Drive(serial)}").AssertClean(); // the inventory that says Mounted
+        s.Run($"$mounted = {Rig!.Drive(serial)}").AssertClean(); // the inventory that says Mounted
         var run = s.Run("$mounted | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
         var done = BurninRig.WaitFinished(s, (long)run.Properties["RunId"].Value);
         Assert.Equal("Pass", done.Properties["Result"].Value); // the runner unmounted it, as the unlock allowed
@@ -90,17 +75,17 @@ public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
         // Until a new inventory, the store still knows the drive as Mounted, and the unlock was consumed.
         var again = s.Run("$mounted | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
         Assert.StartsWith("DriveLocked,", Assert.Single(again.Errors).FullyQualifiedErrorId);
-        Assert.Equal("Free", s.Run($"{_rig.Drive(serial)}.Role").AssertClean().Output.Single().BaseObject); // nothing is mounted now
+        Assert.Equal("Free", s.Run($"{Rig!.Drive(serial)}.Role").AssertClean().Output.Single().BaseObject); // nothing is mounted now
     }
 
     [Fact]
     public void Lock_withdraws_an_unlock()
     {
         if (Skip()) return;
-        using var s = _rig!.Session();
-        s.Run($"{_rig.Drive("NBT0002")} | Unlock-MountedDrive -ConfirmToken 'DESTROY EXISTING DATA'").AssertClean();
-        Assert.Equal(1, s.Run($"{_rig.Drive("NBT0002")} | Lock-BurninDrive -PassThru").AssertClean().Output.Single().BaseObject);
-        var r = s.Run($"{_rig.Drive("NBT0002")} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
+        using var s = Rig!.Session();
+        s.Run($"{Rig!.Drive("NBT0002")} | Unlock-MountedDrive -ConfirmToken 'DESTROY EXISTING DATA'").AssertClean();
+        Assert.Equal(1, s.Run($"{Rig!.Drive("NBT0002")} | Lock-BurninDrive -PassThru").AssertClean().Output.Single().BaseObject);
+        var r = s.Run($"{Rig!.Drive("NBT0002")} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
         Assert.StartsWith("DriveLocked,", Assert.Single(r.Errors).FullyQualifiedErrorId);
         Assert.Single(s.Run("Get-BurninAuditEvent -Type drive_locked -Serial NBT0002").Output);
     }
@@ -109,11 +94,11 @@ public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
     public void WhatIf_changes_nothing_on_the_host_or_in_the_store()
     {
         if (Skip()) return;
-        using var s = _rig!.Session();
+        using var s = Rig!.Session();
         var before = RunCount(s);
-        var runsDir = Path.Combine(_rig.Nas.WorkDir, "runs");
+        var runsDir = Path.Combine(Rig!.Nas.WorkDir, "runs");
         var remoteBefore = Directory.Exists(runsDir) ? Directory.GetDirectories(runsDir).Length : 0;
-        s.Run($"{_rig.Drive("NBT0007")} | Start-BurninRun -Profile Standard -WhatIf").AssertClean();
+        s.Run($"{Rig!.Drive("NBT0007")} | Start-BurninRun -Profile Standard -WhatIf").AssertClean();
         Assert.Equal(before, RunCount(s));
         Assert.Equal(remoteBefore, Directory.Exists(runsDir) ? Directory.GetDirectories(runsDir).Length : 0);
     }
@@ -122,15 +107,15 @@ public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
     public void A_destructive_start_prompts_and_fails_closed_when_nobody_can_answer()
     {
         if (Skip()) return;
-        using var s = _rig!.Session();
+        using var s = Rig!.Session();
         var before = RunCount(s);
-        var r = s.Run($"{_rig.Drive("NBT0007")} | Start-BurninRun -Stage SurfaceValidate");
+        var r = s.Run($"{Rig!.Drive("NBT0007")} | Start-BurninRun -Stage SurfaceValidate");
         Assert.NotEmpty(r.AllErrors);
         Assert.Contains(s.Host.Prompts, p => p.Contains("ERASES ALL DATA", StringComparison.Ordinal));
         Assert.Equal(before, RunCount(s));
 
         s.Host.Answers.Enqueue("N"); // the operator says No
-        s.Run($"{_rig.Drive("NBT0007")} | Start-BurninRun -Stage SurfaceValidate");
+        s.Run($"{Rig!.Drive("NBT0007")} | Start-BurninRun -Stage SurfaceValidate");
         Assert.Equal(before, RunCount(s));
     }
 
@@ -138,13 +123,13 @@ public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
     public void A_drive_mounted_after_the_inventory_is_refused_on_the_host()
     {
         if (Skip()) return;
-        using var s = _rig!.Session();
-        var device = _rig.Nas.Device("NBT0008");
-        s.Run("$d = " + _rig.Drive("NBT0008")).AssertClean(); // inventory: Free
+        using var s = Rig!.Session();
+        var device = Rig!.Nas.Device("NBT0008");
+        s.Run("$d = " + Rig!.Drive("NBT0008")).AssertClean(); // inventory: Free
         Assert.Equal("Free", s.Run("$d.Role").Output.Single().BaseObject);
-        var mnt = Path.Combine(_rig.Nas.StateDir, "mnt", "late");
+        var mnt = Path.Combine(Rig!.Nas.StateDir, "mnt", "late");
         Directory.CreateDirectory(mnt);
-        Assert.Equal(0, _rig.Nas.Shell($"mkfs.ext4 -q -F {device} && mount {device} {mnt} && echo precious > {mnt}/marker.txt").ExitCode);
+        Assert.Equal(0, Rig!.Nas.Shell($"mkfs.ext4 -q -F {device} && mount {device} {mnt} && echo precious > {mnt}/marker.txt").ExitCode);
         try
         {
             var run = s.Run("$d | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
@@ -162,16 +147,16 @@ public sealed class BurninSafetyTests : IClassFixture<BurninSafetyTests.Rig>
     public void Stop_aborts_a_running_self_test_and_is_audited()
     {
         if (Skip()) return;
-        File.WriteAllText(Path.Combine(_rig!.Nas.Drive("NBT0009").GetProperty("stateDir").GetString()!, "selftest_seconds"), "120");
-        using var s = _rig.Session();
-        var run = s.Run($"{_rig.Drive("NBT0009")} | Start-BurninRun -Stage SmartLong -Confirm:$false").AssertClean().Output.Single();
+        File.WriteAllText(Rig!.DriveStateFile("NBT0009", "selftest_seconds"), "120");
+        using var s = Rig!.Session();
+        var run = s.Run($"{Rig!.Drive("NBT0009")} | Start-BurninRun -Stage SmartLong -Confirm:$false").AssertClean().Output.Single();
         var id = (long)run.Properties["RunId"].Value;
         Thread.Sleep(3000);
         var stopped = s.Run($"Stop-BurninRun -RunId {id} -Confirm:$false -PassThru").AssertClean().Output.Single();
         Assert.Equal("Aborted", stopped.Properties["State"].Value);
         Assert.Equal("Aborted", s.Run($"Get-BurninStage -RunId {id}").Output.Single().Properties["State"].Value);
         Assert.Single(s.Run($"Get-BurninAuditEvent -Type burnin_stopped -Serial NBT0009").Output);
-        var smartLog = File.ReadAllText(Path.Combine(_rig.Nas.StateDir, "smartctl.log"));
+        var smartLog = File.ReadAllText(Path.Combine(Rig!.Nas.StateDir, "smartctl.log"));
         Assert.Contains("-X", smartLog);
     }
 }

@@ -6,47 +6,30 @@ using Xunit.Abstractions;
 namespace NasBurnin.Tests;
 
 /// <summary>Pass or fail from evidence: the sandbox's smartctl shim plays drives whose SMART data turns bad.</summary>
-public sealed class BurninVerdictTests : IClassFixture<BurninVerdictTests.Rig>
+public sealed class BurninVerdictTests : BurninTestBase, IClassFixture<BurninVerdictTests.Fixture>
 {
-    public sealed class Rig : IDisposable
+    public sealed class Fixture : BurninRigFixture
     {
-        public BurninRig? Value { get; } = SandboxNas.Available ? new BurninRig("--drives", "14") : null;
-        public void Dispose() => Value?.Dispose();
+        public Fixture() : base("--drives", "14") { }
     }
 
-    private readonly BurninRig? _rig;
-    private readonly ITestOutputHelper _out;
-
-    public BurninVerdictTests(Rig rig, ITestOutputHelper output)
-    {
-        _rig = rig.Value;
-        _out = output;
-    }
-
-    private bool Skip()
-    {
-        if (_rig is not null) return false;
-        _out.WriteLine(SandboxNas.Unavailable);
-        return true;
-    }
-
-    private string State(string serial, string file) => Path.Combine(_rig!.Nas.Drive(serial).GetProperty("stateDir").GetString()!, file);
+    public BurninVerdictTests(Fixture rig, ITestOutputHelper output) : base(rig, output) { }
 
     /// <summary>Runs SmartShort + SmartPostCheck; <paramref name="midway"/> runs once the first stage is under way (after the pre snapshot).</summary>
     private (PSObject Run, string[] Reasons) QuickRun(string serial, Action? midway = null)
     {
-        using var s = _rig!.Session();
-        var run = s.Run($"{_rig.Drive(serial)} | Start-BurninRun -Profile Quick -Confirm:$false").AssertClean().Output.Single();
+        using var s = Rig!.Session();
+        var run = s.Run($"{Rig!.Drive(serial)} | Start-BurninRun -Profile Quick -Confirm:$false").AssertClean().Output.Single();
         var id = (long)run.Properties["RunId"].Value;
         if (midway is not null)
         {
-            var runDir = Directory.GetDirectories(Path.Combine(_rig.Nas.WorkDir, "runs")).Single(d => File.ReadAllText(Path.Combine(d, "spec")).Contains($"NB_SERIAL={serial}", StringComparison.Ordinal));
+            var runDir = Rig!.RunDir(serial);
             for (var i = 0; i < 100 && !File.Exists(Path.Combine(runDir, "stages", "1", "started")); i++) Thread.Sleep(100);
             midway();
         }
         var done = BurninRig.WaitFinished(s, id);
         var reasons = (string[])done.Properties["Reasons"].Value;
-        foreach (var r in reasons) _out.WriteLine($"{serial}: {r}");
+        foreach (var r in reasons) Out.WriteLine($"{serial}: {r}");
         return (done, reasons);
     }
 
@@ -54,7 +37,7 @@ public sealed class BurninVerdictTests : IClassFixture<BurninVerdictTests.Rig>
     public void Counters_that_grow_during_the_run_fail_it_even_when_SMART_says_PASSED()
     {
         if (Skip()) return;
-        var (run, reasons) = QuickRun("NBT0009", () => File.WriteAllText(State("NBT0009", "attrs"), "197 3\n5 8\n"));
+        var (run, reasons) = QuickRun("NBT0009", () => File.WriteAllText(Rig!.DriveStateFile("NBT0009", "attrs"), "197 3\n5 8\n"));
         Assert.Equal("Fail", run.Properties["Result"].Value);
         Assert.Contains("Pending sectors grew from 0 to 3", reasons);
         Assert.Contains("Reallocated sectors grew from 0 to 8", reasons);
@@ -65,7 +48,7 @@ public sealed class BurninVerdictTests : IClassFixture<BurninVerdictTests.Rig>
     public void A_self_test_read_failure_fails_the_run()
     {
         if (Skip()) return;
-        File.WriteAllText(State("NBT0011", "selftest_result"), "read_failure");
+        File.WriteAllText(Rig!.DriveStateFile("NBT0011", "selftest_result"), "read_failure");
         var (run, reasons) = QuickRun("NBT0011");
         Assert.Equal("Fail", run.Properties["Result"].Value);
         Assert.Contains(reasons, r => r.StartsWith("SmartShort:", StringComparison.Ordinal) && r.Contains("read failure", StringComparison.Ordinal));
@@ -75,8 +58,8 @@ public sealed class BurninVerdictTests : IClassFixture<BurninVerdictTests.Rig>
     public void An_nvme_critical_warning_fails_the_run()
     {
         if (Skip()) return;
-        var nvme = _rig!.Nas.Drives.First(d => d.GetProperty("transport").GetString() == "Nvme").GetProperty("serial").GetString()!;
-        var (run, reasons) = QuickRun(nvme, () => File.WriteAllText(State(nvme, "nvme_critical_warning"), "4"));
+        var nvme = Rig!.Nas.Drives.First(d => d.GetProperty("transport").GetString() == "Nvme").GetProperty("serial").GetString()!;
+        var (run, reasons) = QuickRun(nvme, () => File.WriteAllText(Rig!.DriveStateFile(nvme, "nvme_critical_warning"), "4"));
         Assert.Equal("Fail", run.Properties["Result"].Value);
         Assert.Contains("NVMe critical warning 0x04", reasons);
     }
@@ -87,8 +70,8 @@ public sealed class BurninVerdictTests : IClassFixture<BurninVerdictTests.Rig>
         if (Skip()) return;
         var (run, reasons) = QuickRun("NBT0012", () =>
         {
-            File.WriteAllText(State("NBT0012", "attrs"), "199 2\n");
-            File.WriteAllText(State("NBT0012", "temperature"), "58"); // over the 55 °C limit, under the 60 °C abort
+            File.WriteAllText(Rig!.DriveStateFile("NBT0012", "attrs"), "199 2\n");
+            File.WriteAllText(Rig!.DriveStateFile("NBT0012", "temperature"), "58"); // over the 55 °C limit, under the 60 °C abort
         });
         Assert.Equal("Pass", run.Properties["Result"].Value);
         Assert.Contains(reasons, r => r.StartsWith("Warning: interface CRC errors grew from 0 to 2", StringComparison.Ordinal));

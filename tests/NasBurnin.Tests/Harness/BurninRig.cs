@@ -35,6 +35,14 @@ public sealed class BurninRig : IDisposable
     /// </summary>
     public string Drive(string serial) => $"(Get-BurninDrive -Serial '{serial}' | Where-Object {{ $_.Device -eq '{Nas.Device(serial)}' }})";
 
+    /// <summary>A per-drive state file of the sandbox's smartctl shim (temperature, attrs, selftest_result, ...).</summary>
+    public string DriveStateFile(string serial, string file) => Path.Combine(Nas.Drive(serial).GetProperty("stateDir").GetString()!, file);
+
+    /// <summary>The newest run folder on the sandbox host for a drive.</summary>
+    public string RunDir(string serial) => Directory.GetDirectories(Path.Combine(Nas.WorkDir, "runs"))
+        .Where(d => File.ReadAllText(Path.Combine(d, "spec")).Contains($"NB_SERIAL={serial}", StringComparison.Ordinal))
+        .OrderBy(d => d, StringComparer.Ordinal).Last();
+
     /// <summary>Polls Get-BurninRun until the run ends; returns it.</summary>
     public static PSObject WaitFinished(PsSession s, long runId, int seconds = 180)
     {

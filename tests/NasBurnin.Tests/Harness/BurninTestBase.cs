@@ -1,0 +1,35 @@
+using Xunit.Abstractions;
+
+namespace NasBurnin.Tests.Harness;
+
+/// <summary>A class fixture holding one sandbox NAS and store for a test class (null where the sandbox cannot run).</summary>
+public abstract class BurninRigFixture : IDisposable
+{
+    protected BurninRigFixture(params string[] nasOptions) =>
+        Value = SandboxNas.Available ? new BurninRig(nasOptions) : null;
+
+    public BurninRig? Value { get; }
+
+    public void Dispose() => Value?.Dispose();
+}
+
+/// <summary>Base of the burn-in module tests: the class's rig, its output, and the skip rule.</summary>
+public abstract class BurninTestBase
+{
+    protected BurninTestBase(BurninRigFixture fixture, ITestOutputHelper output)
+    {
+        Rig = fixture.Value;
+        Out = output;
+    }
+
+    protected BurninRig? Rig { get; }
+    protected ITestOutputHelper Out { get; }
+
+    /// <summary>True (after saying why) when this machine cannot run the sandbox NAS.</summary>
+    protected bool Skip()
+    {
+        if (Rig is not null) return false;
+        Out.WriteLine(SandboxNas.Unavailable);
+        return true;
+    }
+}
