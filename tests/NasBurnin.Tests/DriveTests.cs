@@ -188,8 +188,6 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         Assert.All(pool.Output, o => Assert.Equal("PoolMember", Str(o, "Role")));
 
         Assert.Equal(new[] { "NBT0005" }, OurSerials(s.Run("Get-BurninDrive -Role Free -Transport Nvme").AssertClean()));
-        Assert.Equal(new[] { "NBT0008" }, OurSerials(s.Run("Get-BurninDrive -Transport Sas").AssertClean()));
-        Assert.Equal(new[] { "NBT0001", "NBT0002" }, OurSerials(s.Run("Get-BurninDrive -Role Mounted, Stale").AssertClean()));
 
         var piped = s.Run("Get-BurninHost | Get-BurninDrive -Role System").AssertClean();
         Assert.NotEmpty(piped.Output);
@@ -230,6 +228,8 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         }
         Assert.Equal(new[] { "NBT0003", "NBT0004" }, OurSerials(next.Run("Get-BurninDrive -Offline 127.0.0.* -Role PoolMember").AssertClean()));
         Assert.Equal(new[] { "NBT0006" }, OurSerials(next.Run("Get-BurninDrive -Offline -Serial *6 -Transport Sata").AssertClean()));
+        Assert.Equal(new[] { "NBT0008" }, OurSerials(next.Run("Get-BurninDrive -Offline -Transport Sas").AssertClean()));
+        Assert.Equal(new[] { "NBT0001", "NBT0002" }, OurSerials(next.Run("Get-BurninDrive -Offline -Role Mounted, Stale").AssertClean()));
 
         var unknown = Assert.Single(next.Run("Get-BurninDrive -Offline -HostName nas-nobody-registered").AllErrors);
         Assert.StartsWith("HostNotFound,", unknown.FullyQualifiedErrorId);

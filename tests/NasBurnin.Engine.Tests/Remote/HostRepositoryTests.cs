@@ -43,6 +43,24 @@ public sealed class HostRepositoryTests : IDisposable
     }
 
     [Fact]
+    public void Work_dir_and_loop_devices_are_stored_on_connect_and_changed_by_Update()
+    {
+        var h = _repo.SaveConnected(new HostRecord { Name = "testnas", UserName = "root", HostKeySha256 = Fp, WorkDir = "/srv/nb", IncludeLoopDevices = true },
+            HostKeyVerdict.PinNew, _actor);
+        Assert.Equal(("/srv/nb", true), (h.WorkDir, h.IncludeLoopDevices));
+        Assert.False(Add("nas01").IncludeLoopDevices); // off unless asked for
+
+        var off = _repo.Update(h.Id, new HostChanges { IncludeLoopDevices = false });
+        Assert.Equal(("/srv/nb", false), (off.WorkDir, off.IncludeLoopDevices));
+        Assert.True(_repo.Update(h.Id, new HostChanges { IncludeLoopDevices = true, MaxParallelRuns = 2 }).IncludeLoopDevices);
+        Assert.True(_repo.Update(h.Id, new HostChanges { MaxParallelRuns = 3 }).IncludeLoopDevices); // untouched when not given
+
+        var e = Assert.Throws<BurninException>(() => _repo.SaveConnected(h with { WorkDir = "/srv/$(reboot)" }, HostKeyVerdict.Trusted, _actor));
+        Assert.Equal("InvalidRemotePath", e.ErrorId);
+        Assert.Equal("/srv/nb", _repo.Get(h.Id)!.WorkDir);
+    }
+
+    [Fact]
     public void Hosts_are_unique_by_case_insensitive_name_and_port()
     {
         var a = Add("NAS01");
