@@ -14,21 +14,10 @@ namespace NasBurnin.Drives;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "BurninDrive")]
 [OutputType(typeof(BurninDrive))]
-public sealed class GetBurninDriveCommand : BurninCmdlet
+public sealed class GetBurninDriveCommand : HostTargetCmdlet
 {
-    private readonly List<HostRecord> _hosts = new();
     private readonly List<string> _offlineNames = new();
     private bool _allHosts;
-
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("ComputerName", "Host")]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? HostName { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, 65535)]
-    public int? Port { get; set; }
 
     [Parameter]
     [SupportsWildcards]
@@ -59,8 +48,7 @@ public sealed class GetBurninDriveCommand : BurninCmdlet
             return;
         }
         // Piped hosts are collected and inventoried together, in parallel, at the end.
-        foreach (var h in HostSelection.Resolve(this, HostName, Port))
-            if (_hosts.All(x => x.Id != h.Id)) _hosts.Add(h);
+        CollectTargets();
     }
 
     protected override void EndProcessing()
@@ -74,7 +62,7 @@ public sealed class GetBurninDriveCommand : BurninCmdlet
         var store = Store;
         var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
-        HostFanOut.Run(this, _hosts,
+        HostFanOut.Run(this, Targets,
             (host, shell, ct) => InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct),
             (host, refresh) =>
             {

@@ -16,19 +16,8 @@ namespace NasBurnin.Drives;
 /// </summary>
 [Cmdlet(VerbsData.Sync, "BurninInventory")]
 [OutputType(typeof(BurninSyncResult))]
-public sealed class SyncBurninInventoryCommand : BurninCmdlet
+public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
 {
-    private readonly List<HostRecord> _hosts = new();
-
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("ComputerName", "Host")]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? HostName { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, 65535)]
-    public int? Port { get; set; }
 
     [Parameter]
     [ValidateRange(1, 64)]
@@ -40,8 +29,7 @@ public sealed class SyncBurninInventoryCommand : BurninCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var h in HostSelection.Resolve(this, HostName, Port))
-            if (_hosts.All(x => x.Id != h.Id)) _hosts.Add(h);
+        CollectTargets();
     }
 
     protected override void EndProcessing()
@@ -52,7 +40,7 @@ public sealed class SyncBurninInventoryCommand : BurninCmdlet
         var clocks = new ConcurrentDictionary<long, Stopwatch>();
         TimeSpan Elapsed(HostRecord h) => clocks.TryGetValue(h.Id, out var w) ? w.Elapsed : TimeSpan.Zero;
 
-        HostFanOut.Run(this, _hosts,
+        HostFanOut.Run(this, Targets,
             async (host, shell, ct) =>
             {
                 var refresh = await InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct).ConfigureAwait(false);

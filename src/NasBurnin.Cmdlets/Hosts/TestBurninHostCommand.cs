@@ -13,19 +13,8 @@ namespace NasBurnin.Hosts;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "BurninHost")]
 [OutputType(typeof(BurninHostTest))]
-public sealed class TestBurninHostCommand : BurninCmdlet
+public sealed class TestBurninHostCommand : HostTargetCmdlet
 {
-    private readonly List<HostRecord> _hosts = new();
-
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("ComputerName", "Host")]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? HostName { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, 65535)]
-    public int? Port { get; set; }
 
     [Parameter]
     [ValidateRange(1, 3600)]
@@ -34,8 +23,7 @@ public sealed class TestBurninHostCommand : BurninCmdlet
     protected override void ProcessRecord()
     {
         // Collect piped hosts; all of them are tested together, in parallel, at the end.
-        foreach (var h in HostSelection.Resolve(this, HostName, Port))
-            if (_hosts.All(x => x.Id != h.Id)) _hosts.Add(h);
+        CollectTargets();
     }
 
     protected override void EndProcessing()
@@ -43,7 +31,7 @@ public sealed class TestBurninHostCommand : BurninCmdlet
         var store = Store;
         var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
-        HostFanOut.Run(this, _hosts,
+        HostFanOut.Run(this, Targets,
             (host, shell, ct) => HostProbe.RunAsync(shell, host, settings, timeout, ct),
             (host, probe) => WriteObject(BurninHostTest.From(host, probe)),
             (host, error) =>
