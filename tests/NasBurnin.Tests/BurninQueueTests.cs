@@ -63,6 +63,31 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
     }
 
     [Fact]
+    public void Stopping_a_queued_run_takes_it_out_of_the_queue()
+    {
+        if (Skip()) return;
+        foreach (var serial in new[] { "NBT0021", "NBT0005" }) File.WriteAllText(Rig!.DriveStateFile(serial, "selftest_seconds"), "120");
+        using var s = Rig!.Session();
+        s.Run($"Set-BurninHost -HostName 127.0.0.1 -Port {Rig.Nas.Port} -MaxParallelRuns 1").AssertClean();
+        try
+        {
+            var first = (long)s.Run($"{Rig.Drive("NBT0021")} | Start-BurninRun -Stage SmartLong -Confirm:$false").AssertClean().Output.Single().Properties["RunId"].Value;
+            WaitFor(() => Read(Path.Combine(Rig.RunDir("NBT0021"), "state")) == "Running", 30, "the first run to take the slot");
+            var second = (long)s.Run($"{Rig.Drive("NBT0005")} | Start-BurninRun -Stage SmartLong -Confirm:$false").AssertClean().Output.Single().Properties["RunId"].Value;
+            var queued = s.Run($"Get-BurninRun -RunId {second}").AssertClean().Output.Single();
+            Assert.Equal("Queued", queued.Properties["State"].Value);
+            Assert.Equal(1, queued.Properties["QueuePosition"].Value);
+
+            var stopped = s.Run($"Stop-BurninRun -RunId {second} -Confirm:$false -PassThru").AssertClean().Output.Single();
+            Assert.Equal("Aborted", stopped.Properties["State"].Value);
+            Assert.Empty(Directory.GetFiles(Path.Combine(Rig.Nas.WorkDir, "queue")));
+            Assert.Equal("Running", s.Run($"Get-BurninRun -RunId {first}").AssertClean().Output.Single().Properties["State"].Value);
+            s.Run($"Stop-BurninRun -RunId {first} -Confirm:$false").AssertClean();
+        }
+        finally { s.Run($"Set-BurninHost -HostName 127.0.0.1 -Port {Rig.Nas.Port} -MaxParallelRuns 4"); }
+    }
+
+    [Fact]
     public void A_drive_whose_first_stage_fails_gets_no_destructive_stage()
     {
         if (Skip()) return;

@@ -71,6 +71,10 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
         var run = s.Run("$mounted | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
         var done = BurninRig.WaitFinished(s, (long)run.Properties["RunId"].Value);
         Assert.Equal("Pass", done.Properties["Result"].Value); // the runner unmounted it, as the unlock allowed
+        var started = s.Run($"Get-BurninAuditEvent -Type destructive_run_started -Serial {serial}").AssertClean().Output.Single();
+        Assert.Equal(Environment.UserName, started.Properties["Operator"].Value); // no users in this store: the OS user
+        Assert.StartsWith("local:", (string)started.Properties["Source"].Value);
+        Assert.Contains("consumed the Mounted unlock", (string)started.Properties["Detail"].Value);
         Assert.Single(s.Run($"Get-BurninAuditEvent -Type unmounted -Serial {serial}").AssertClean().Output);
         // Until a new inventory, the store still knows the drive as Mounted, and the unlock was consumed.
         var again = s.Run("$mounted | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
