@@ -60,6 +60,22 @@ public class ConfigTests
     }
 
     [Fact]
+    public void Once_users_exist_only_a_signed_in_operator_changes_settings()
+    {
+        using var dir = new TempDir();
+        using var s = new PsSession(storePath: dir.File("burnin.db"));
+        const string secure = "$pw = [System.Security.SecureString]::new(); 'Op3rator-Pw!'.ToCharArray() | ForEach-Object { $pw.AppendChar($_) }";
+        s.Run($"{secure}; New-BurninUser -UserName ops -Admin -Password $pw -Confirm:$false").AssertClean();
+        var e = s.RunTerminating("Set-BurninConfig -LogRetentionDays 1");
+        Assert.StartsWith("OperatorSignInRequired,", e.FullyQualifiedErrorId);
+        Assert.Contains("Connect-BurninOperator", e.Exception.Message);
+        Assert.Equal(35, s.Run("(Get-BurninConfig).LogRetentionDays").Output.Single().BaseObject);
+        s.Run($"{secure}; Connect-BurninOperator -Credential ([pscredential]::new('ops', $pw))").AssertClean();
+        s.Run("Set-BurninConfig -LogRetentionDays 90").AssertClean();
+        Assert.Equal(90, s.Run("(Get-BurninConfig).LogRetentionDays").Output.Single().BaseObject);
+    }
+
+    [Fact]
     public void WhatIf_changes_nothing()
     {
         using var dir = new TempDir();

@@ -48,6 +48,9 @@ public sealed class SetBurninConfigCommand : BurninCmdlet
                 changes[def.Name] = value;
 
         var store = Store;
+        // Settings change what later runs and retention do (a short LogRetentionDays prunes logs): once
+        // the store has users, only a signed-in operator may change them.
+        if (changes.Count > 0) RequireOperator();
         if (changes.Count == 0)
         {
             WriteWarning("No setting was given; nothing changed. Name a setting, for example -LogRetentionDays 35.");
