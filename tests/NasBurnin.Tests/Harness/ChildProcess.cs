@@ -43,6 +43,7 @@ public static class ChildProcess
     }
 
     /// <summary>Starts `pwsh -c` without waiting, for concurrency tests.</summary>
+    /// <remarks>On its own thread (LongRunning): it blocks for the child's whole life and must not starve the pool.</remarks>
     public static Task<Result> PwshAsync(string script, TimeSpan? timeout = null) =>
-        Task.Run(() => Pwsh(script, timeout: timeout));
+        Task.Factory.StartNew(() => Pwsh(script, timeout: timeout), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }
