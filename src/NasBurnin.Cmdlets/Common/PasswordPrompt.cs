@@ -23,7 +23,7 @@ internal static class PasswordPrompt
                 ui.Write(prompt + ": ");
                 answer = ui.ReadLineAsSecureString();
             }
-            catch (Exception e) when (e is InvalidOperationException or NotImplementedException or NotSupportedException or HostException or IOException)
+            catch (Exception e) when (HostPrompt.NobodyToAsk(e))
             {
                 answer = null;
             }

@@ -66,7 +66,7 @@ public sealed class UnlockMountedDriveCommand : BurninCmdlet
                 new Collection<FieldDescription> { field });
             return answer.TryGetValue("Token", out var value) ? value?.BaseObject?.ToString() : null;
         }
-        catch (Exception e) when (e is PSInvalidOperationException or NotImplementedException or HostException)
+        catch (Exception e) when (HostPrompt.NobodyToAsk(e))
         {
             WriteError(ErrorRecords.From(new BurninException("UnlockTokenRequired", ErrorKind.PermissionDenied,
                 $"Unlocking {name} needs the typed token '{expected}', and nobody can be asked here. Pass -ConfirmToken '{expected}'.", e), Drive));
