@@ -46,27 +46,7 @@ internal sealed class NasBurninSide : IDisposable
     public BurninSettings Settings => _settings;
 
     /// <summary>Records a sandbox drive as a Free drive with its SMART document, as an inventory would.</summary>
-    public long AddDrive(JsonElement d, string smartJson)
-    {
-        using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _store.Path, Pooling = false }.ToString());
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            INSERT INTO drives(identity, model, serial, wwn, capacity_bytes, transport, rotational, device_path, role, last_smart_json, first_seen_at, last_seen_at)
-            VALUES ($i, $m, $s, $w, $cap, $t, $rot, $dev, 'Free', $smart, $now, $now) RETURNING id
-            """;
-        cmd.Parameters.AddWithValue("$i", "bench:" + d.GetProperty("serial").GetString());
-        cmd.Parameters.AddWithValue("$m", d.GetProperty("model").GetString());
-        cmd.Parameters.AddWithValue("$s", d.GetProperty("serial").GetString());
-        cmd.Parameters.AddWithValue("$w", d.GetProperty("wwn").GetString());
-        cmd.Parameters.AddWithValue("$cap", d.GetProperty("sizeBytes").GetInt64());
-        cmd.Parameters.AddWithValue("$t", d.GetProperty("transport").GetString());
-        cmd.Parameters.AddWithValue("$rot", d.GetProperty("rotational").GetBoolean() ? 1 : 0);
-        cmd.Parameters.AddWithValue("$dev", d.GetProperty("device").GetString());
-        cmd.Parameters.AddWithValue("$smart", smartJson);
-        cmd.Parameters.AddWithValue("$now", StoreTime.Format(DateTimeOffset.UtcNow));
-        return (long)cmd.ExecuteScalar()!;
-    }
+    public long AddDrive(JsonElement d, string smartJson) => TestNas.InsertDrive(_store.Path, d, "Free", smartJson);
 
     /// <summary>The badblocks arguments the planner picks for a drive (what the runner will use).</summary>
     public BadblocksArguments PlannedBadblocks(long driveId) => Plan(driveId).Spec.Badblocks!;

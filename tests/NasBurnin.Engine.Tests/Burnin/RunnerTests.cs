@@ -36,26 +36,6 @@ public class RunnerTests
         return new Rig(nas, store, dir, host, settings);
     }
 
-    private static long InsertDrive(BurninStore store, System.Text.Json.JsonElement d, string role) => store.Write((c, tx) =>
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = """
-            INSERT INTO drives(identity, model, serial, wwn, capacity_bytes, transport, rotational, device_path, role, first_seen_at, last_seen_at)
-            VALUES ($i, $m, $s, $w, $cap, $t, $rot, $dev, $role, 'x', 'x') RETURNING id
-            """;
-        cmd.Parameters.AddWithValue("$i", "test:" + d.GetProperty("serial").GetString());
-        cmd.Parameters.AddWithValue("$m", d.GetProperty("model").GetString());
-        cmd.Parameters.AddWithValue("$s", d.GetProperty("serial").GetString());
-        cmd.Parameters.AddWithValue("$w", d.GetProperty("wwn").GetString());
-        cmd.Parameters.AddWithValue("$cap", d.GetProperty("sizeBytes").GetInt64());
-        cmd.Parameters.AddWithValue("$t", d.GetProperty("transport").GetString());
-        cmd.Parameters.AddWithValue("$rot", d.GetProperty("rotational").GetBoolean() ? 1 : 0);
-        cmd.Parameters.AddWithValue("$dev", d.GetProperty("device").GetString());
-        cmd.Parameters.AddWithValue("$role", role);
-        return (long)cmd.ExecuteScalar()!;
-    });
-
     private async Task<RunRecord> RunToEnd(Rig rig, long driveId, IReadOnlyList<StageKind> stages)
     {
         var planner = new BurninPlanner(rig.Store, new SimpleSmartReader());
@@ -79,7 +59,7 @@ public class RunnerTests
         if (!TestNas.Available) { _out.WriteLine("skipped: needs root, sshd and badblocks"); return; }
         using var rig = Setup();
         var d = rig.Nas.DriveBySerial("NBT0007");
-        var run = await RunToEnd(rig, InsertDrive(rig.Store, d, "Free"), new[] { StageKind.SmartShort, StageKind.SurfaceValidate, StageKind.SmartPostCheck });
+        var run = await RunToEnd(rig, TestNas.InsertDrive(rig.Store.Path, d, "Free"), new[] { StageKind.SmartShort, StageKind.SurfaceValidate, StageKind.SmartPostCheck });
         var stages = new RunRepository(rig.Store).Stages(new[] { run.Id }, includeLog: true);
         foreach (var s in stages) _out.WriteLine($"{s.Stage} {s.State} {s.Progress} {s.Summary}\n{s.LogText}");
         Assert.Equal(RunResults.Pass, run.Result);
@@ -98,7 +78,7 @@ public class RunnerTests
         if (!TestNas.Available) { _out.WriteLine("skipped: needs root, sshd and badblocks"); return; }
         using var rig = Setup("--faulty");
         var d = rig.Nas.DriveBySerial("NBTBAD1");
-        var run = await RunToEnd(rig, InsertDrive(rig.Store, d, "Free"), new[] { StageKind.SurfaceValidate, StageKind.SmartPostCheck });
+        var run = await RunToEnd(rig, TestNas.InsertDrive(rig.Store.Path, d, "Free"), new[] { StageKind.SurfaceValidate, StageKind.SmartPostCheck });
         foreach (var r in run.Reasons) _out.WriteLine(r);
         Assert.Equal(RunResults.Fail, run.Result);
         var reason = Assert.Single(run.Reasons, r => r.StartsWith("SurfaceValidate", StringComparison.Ordinal));
@@ -125,7 +105,7 @@ public class RunnerTests
         try
         {
             File.WriteAllText(Path.Combine(mnt, "marker.txt"), "precious");
-            var run = await RunToEnd(rig, InsertDrive(rig.Store, d, "Free"), new[] { StageKind.SurfaceValidate });
+            var run = await RunToEnd(rig, TestNas.InsertDrive(rig.Store.Path, d, "Free"), new[] { StageKind.SurfaceValidate });
             Assert.Equal(RunResults.Fail, run.Result);
             Assert.Contains(run.Reasons, r => r.Contains("refused", StringComparison.Ordinal) && r.Contains("mounted", StringComparison.Ordinal));
             Assert.Equal("precious", File.ReadAllText(Path.Combine(mnt, "marker.txt")));

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using NasBurnin.Engine.Common;
 
 namespace NasBurnin.Engine.Tests.Burnin;
 
@@ -46,6 +48,33 @@ public sealed class TestNas : IDisposable
         ["PATH"] = BinDir + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         ["NASBURNIN_TESTNAS"] = StateDir,
     };
+
+    /// <summary>
+    /// Records a sandbox drive in a store the way an inventory would (role, and optionally its SMART
+    /// document), through a plain connection so the benchmark, which links this file, can use it too.
+    /// </summary>
+    public static long InsertDrive(string storePath, JsonElement d, string role, string? smartJson = null)
+    {
+        using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = storePath, Pooling = false }.ToString());
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO drives(identity, model, serial, wwn, capacity_bytes, transport, rotational, device_path, role, last_smart_json, first_seen_at, last_seen_at)
+            VALUES ($i, $m, $s, $w, $cap, $t, $rot, $dev, $role, $smart, $now, $now) RETURNING id
+            """;
+        cmd.Parameters.AddWithValue("$i", "testnas:" + d.GetProperty("serial").GetString());
+        cmd.Parameters.AddWithValue("$m", d.GetProperty("model").GetString());
+        cmd.Parameters.AddWithValue("$s", d.GetProperty("serial").GetString());
+        cmd.Parameters.AddWithValue("$w", d.GetProperty("wwn").GetString());
+        cmd.Parameters.AddWithValue("$cap", d.GetProperty("sizeBytes").GetInt64());
+        cmd.Parameters.AddWithValue("$t", d.GetProperty("transport").GetString());
+        cmd.Parameters.AddWithValue("$rot", d.GetProperty("rotational").GetBoolean() ? 1 : 0);
+        cmd.Parameters.AddWithValue("$dev", d.GetProperty("device").GetString());
+        cmd.Parameters.AddWithValue("$role", role);
+        cmd.Parameters.AddWithValue("$smart", (object?)smartJson ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$now", StoreTime.Format(DateTimeOffset.UtcNow));
+        return (long)cmd.ExecuteScalar()!;
+    }
 
     public static (int, string) Run(string file, params string[] args)
     {
