@@ -211,6 +211,31 @@ Describe 'Install into a clean HOME' -Skip:$IsWindows {
     }
 }
 
+Describe 'Install for all users' -Skip:$IsWindows {
+    It 'refuses without root, naming the shared module path and what to do, and creates nothing' {
+        # Run as 'nobody' (uid 65534): as root this would install into the machine's shared module folder.
+        $setpriv = Get-Command setpriv -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        $reason = if (-not ($IsLinux -and (id -u) -eq '0' -and $setpriv)) { 'it needs root and setpriv to run the install as an unprivileged user' }
+                  elseif (Test-Path '/usr/local/share/powershell') { 'this machine has a shared module folder, which the test leaves alone' }
+        $user = New-TestUser 'nobody'
+        $asNobody = { param([string[]] $a) Invoke-AsUser $user $setpriv.Source (@('--reuid=65534', '--regid=65534', '--clear-groups', $Pwsh) + $a) }
+        if (-not $reason) {
+            chown -R 65534:65534 $user.Home
+            $probe = & $asNobody @('-NoProfile', '-NonInteractive', '-Command', "Test-Path -LiteralPath '$BuildScript', '$(Join-Path $ModuleDir 'NasBurnin.psd1')'")
+            if ($probe.Out -notmatch '^True\s+True\s*$') { $reason = "the unprivileged user cannot read this checkout ($($probe.Text))" }
+        }
+        if ($reason) {
+            Write-Host "Skipped the AllUsers refusal check: $reason."
+            Set-ItResult -Skipped -Because $reason
+            return
+        }
+        $r = & $asNobody @('-NoProfile', '-NonInteractive', '-File', $BuildScript, '-Task', 'Install', '-Scope', 'AllUsers', '-NoBuild')
+        $r.ExitCode | Should -Not -Be 0
+        $r.Text | Should -BeLike "*Cannot create '/usr/local/share/powershell/Modules/NasBurnin' to install NasBurnin $Version*needs root*-Scope CurrentUser*"
+        '/usr/local/share/powershell' | Should -Not -Exist
+    }
+}
+
 Describe 'Package' -Skip:$IsWindows {
     BeforeAll {
         $script:Packager = New-TestUser 'packager'
