@@ -56,7 +56,7 @@ function Remove-MovedVersion([string] $Path) {
     try {
         Remove-Item -LiteralPath $Path -Recurse -Force -ErrorAction Stop
     } catch {
-        Write-Warning "The replaced copy in '$Path' could not be removed yet ($(Get-InnerMessage $_)); pwsh ignores it. Remove it after the sessions using it have closed."
+        Write-Warning "The old copy moved to '$Path' could not be deleted yet ($(Get-InnerMessage $_)); pwsh ignores it. Delete it after the sessions using it have closed."
     }
 }
 
@@ -82,6 +82,7 @@ function Install-ModuleFolder([string] $ModuleDir, [string] $Scope) {
     }
 
     $staging = New-SiblingPath $target 'installing'
+    $done = $false
     try {
         try {
             Copy-Item -LiteralPath $ModuleDir -Destination $staging -Recurse -ErrorAction Stop
@@ -104,8 +105,11 @@ function Install-ModuleFolder([string] $ModuleDir, [string] $Scope) {
             throw "Cannot move the new copy of $name $version into '$target' ($reason). The previous state was kept."
         }
         if ($replaced) { Remove-MovedVersion $replaced }
+        $done = $true
     } finally {
         if (Test-Path -LiteralPath $staging) { Remove-Item -LiteralPath $staging -Recurse -Force -ErrorAction SilentlyContinue }
+        # A first install that failed leaves no empty <Name> folder behind.
+        if (-not $done -and -not (Get-ChildItem -LiteralPath $parent -Force)) { Remove-Item -LiteralPath $parent -Force -ErrorAction SilentlyContinue }
     }
 
     Write-Host "Installed $name $version in $target ($Scope)."
