@@ -86,7 +86,7 @@ public class InventoryScriptTests
         });
         Assert.Contains("nb_smartctl=/opt/smart-tools/bin/smartctl\n", script);
         Assert.Contains("nb_zpool=zpool\n", script);
-        Assert.Contains("nb_cols=NAME,KNAME,TYPE,SIZE,ROTA,TRAN,SERIAL,WWN,MODEL,VENDOR,REV,FSTYPE,LABEL,UUID,PARTTYPE,PARTUUID,PTTYPE,PKNAME,RM,RO,MAJ:MIN\n", script);
+        Assert.Contains("nb_cols=NAME,KNAME,TYPE,SIZE,ROTA,TRAN,SERIAL,WWN,MODEL,VENDOR,REV,FSTYPE,LABEL,UUID,PARTTYPE,PARTUUID,PARTLABEL,PTTYPE,PKNAME,RM,RO,MAJ:MIN\n", script);
 
         foreach (var bad in new[] { "smartctl; reboot", "/usr/sbin/smart ctl", "/usr/../bin/sh", "$(id)", "sudo smartctl", "", "-smartctl", "relative/smartctl" })
         {
