@@ -130,6 +130,21 @@ public class PoolResolutionTests
     }
 
     [Fact]
+    public void A_by_uuid_name_protects_every_device_with_that_filesystem_UUID()
+    {
+        // A ZFS label's UUID is the pool GUID, shared by all members: udev's one link points at one of them,
+        // so the name is taken to mean all of them (protecting more, never fewer).
+        const string guid = "15181340591116328711";
+        var lsblk = Lsblk(Disk("sdb", Part("sdb1", fstype: "zfs_member", label: "tank", uuid: guid)),
+            Disk("sdc", Part("sdc1", fstype: "zfs_member", label: "tank", uuid: guid)), Disk("sdd"));
+        var inv = Inventory(lsblk, Status("tank", "ONLINE", "  /dev/disk/by-uuid/" + guid + " ONLINE"), "by-uuid/" + guid + "\t../../sdc1\n");
+        AssertPool(inv, "sdb", "tank", PoolRole.Member);
+        AssertPool(inv, "sdc", "tank", PoolRole.Member);
+        Assert.Equal(DriveRole.Free, Drive(inv, "sdd").Role);
+        Assert.Contains(PoolWarnings(inv), w => w.Contains("matches several devices (sdb1, sdc1)"));
+    }
+
+    [Fact]
     public void A_path_the_host_resolved_names_the_device_it_leads_to_and_a_file_vdev_is_no_disk()
     {
         // Links in a folder of their own (the sandbox's, or a vdev_id setup elsewhere), and a test pool on a file.
