@@ -1,9 +1,11 @@
 #!/bin/bash
 # start.sh: start a sandbox NAS (sshd on 127.0.0.1 + loop-device drives + shims).
 #
-#   start.sh STATE_DIR [--drives N] [--size-mib M] [--faulty] [--smart-delay-ms MS]
+#   start.sh STATE_DIR [--drives N] [--size-mib M] [--faulty] [--smart-delay-ms MS] [--pool-layouts]
 #
 # --size-mib sets the size of the extra free drives 9+ (default 64; benchmarks use bigger ones).
+# --pool-layouts adds 11 partitioned drives (index 201-211) in two more imported pools, "fast" and "vault",
+# named by partition, by-id and by-partuuid paths and GUIDs (see lib/pool_layouts.sh).
 #
 # STATE_DIR must not exist or be empty; everything the sandbox needs lives in it
 # (see README.md).  On success it prints a summary and STATE_DIR/testnas.json
@@ -20,7 +22,7 @@ die() {
 log() { printf 'start.sh: %s\n' "$*" >&2; }
 
 usage() {
-	echo "usage: start.sh STATE_DIR [--drives N] [--size-mib M] [--faulty] [--smart-delay-ms MS]" >&2
+	echo "usage: start.sh STATE_DIR [--drives N] [--size-mib M] [--faulty] [--smart-delay-ms MS] [--pool-layouts]" >&2
 	exit 2
 }
 
@@ -31,6 +33,7 @@ shift
 DRIVES=8
 EXTRA_MIB=64
 FAULTY=0
+POOL_LAYOUTS=0
 SMART_DELAY_MS=0
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -39,6 +42,7 @@ while [[ $# -gt 0 ]]; do
 	--size-mib) EXTRA_MIB=${2:-}; shift 2 || usage ;;
 	--size-mib=*) EXTRA_MIB=${1#*=}; shift ;;
 	--faulty) FAULTY=1; shift ;;
+	--pool-layouts) POOL_LAYOUTS=1; shift ;;
 	--smart-delay-ms) SMART_DELAY_MS=${2:-}; shift 2 || usage ;;
 	--smart-delay-ms=*) SMART_DELAY_MS=${1#*=}; shift ;;
 	-h | --help) usage ;;
@@ -69,6 +73,11 @@ if [[ $FAULTY == 1 ]]; then
 	need fusermount3 fuse3
 	pkg-config --exists fuse3 || die "missing fuse3 development files (apt-get install libfuse3-dev)"
 	[[ -c /dev/fuse ]] || die "/dev/fuse is missing: FUSE is not available here"
+fi
+if [[ $POOL_LAYOUTS == 1 ]]; then
+	need sfdisk fdisk
+	need partx util-linux
+	need blkid util-linux
 fi
 [[ -e /dev/loop-control ]] || die "/dev/loop-control is missing: loop devices are not available here"
 
@@ -143,7 +152,7 @@ attach() {
 	echo "$dev"
 }
 
-printf 'index\tkname\tdevice\trole\ttransport\ttemplate\tsizeBytes\trotational\tmountpoint\tfstype\tpoolRole\tfaulty\n' >"$STATE/layout.tsv"
+printf 'index\tkname\tdevice\trole\ttransport\ttemplate\tsizeBytes\trotational\tmountpoint\tfstype\tpoolRole\tfaulty\tpoolName\tpoolState\n' >"$STATE/layout.tsv"
 : >"$STATE/pool.conf"
 for ((i = 1; i <= DRIVES; i++)); do
 	read -r role transport template mib rota poolrole <<<"$(layout_of "$i")"
@@ -172,9 +181,14 @@ for ((i = 1; i <= DRIVES; i++)); do
 		fstype=zfs_member
 		;;
 	esac
-	[[ $poolrole == - ]] && poolrole=
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t0\n' "$i" "$k" "$dev" "$role" "$transport" "$template" \
-		$((mib * 1048576)) "$rota" "$mp" "$fstype" "$poolrole" >>"$STATE/layout.tsv"
+	poolname= poolstate=
+	case $poolrole in
+	member) poolname=tank poolstate=ONLINE ;;
+	spare) poolname=tank poolstate=AVAIL ;;
+	-) poolrole= ;;
+	esac
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t0\t%s\t%s\n' "$i" "$k" "$dev" "$role" "$transport" "$template" \
+		$((mib * 1048576)) "$rota" "$mp" "$fstype" "$poolrole" "$poolname" "$poolstate" >>"$STATE/layout.tsv"
 done
 
 if [[ $FAULTY == 1 ]]; then
@@ -196,7 +210,12 @@ if [[ $FAULTY == 1 ]]; then
 	k=${dev#/dev/}
 	echo 1 >"/sys/block/$k/queue/rotational" 2>/dev/null || true # a FUSE-backed loop says non-rotational
 	i=$((DRIVES + 1))
-	printf '%s\t%s\t%s\tFree\tSata\tsata-hdd-seagate.json\t%s\t1\t\t\t\t1\n' "$i" "$k" "$dev" $((64 * 1048576)) >>"$STATE/layout.tsv"
+	printf '%s\t%s\t%s\tFree\tSata\tsata-hdd-seagate.json\t%s\t1\t\t\t\t1\t\t\n' "$i" "$k" "$dev" $((64 * 1048576)) >>"$STATE/layout.tsv"
+fi
+
+if [[ $POOL_LAYOUTS == 1 ]]; then
+	. "$HERE/lib/pool_layouts.sh"
+	pool_layouts
 fi
 
 # ------------------------------------------------------------------ sshd

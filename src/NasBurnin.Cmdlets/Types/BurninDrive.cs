@@ -22,7 +22,7 @@ public sealed class BurninDrive
     public string Role { get; init; } = "";
     public string[] RoleReasons { get; init; } = Array.Empty<string>();
     public string? PoolName { get; init; }
-    /// <summary>member, spare, cache, log or special.</summary>
+    /// <summary>member, spare, log, cache, special, dedup or faulted (listed by GUID, not present).</summary>
     public string? PoolRole { get; init; }
     public string[] Mountpoints { get; init; } = Array.Empty<string>();
     /// <summary>Passed, Warning, Failed or Unknown; judged from the counters, not only from smartctl's verdict.</summary>

@@ -9,6 +9,8 @@ public sealed record BlockState
     public MountTable? Mounts { get; init; }
     public IReadOnlyList<string> Swaps { get; init; } = Array.Empty<string>();
     public IReadOnlyList<DeviceLinksParser.DeviceLink> Links { get; init; } = Array.Empty<DeviceLinksParser.DeviceLink>();
+    /// <summary>Partition parents from sysfs and what the paths zpool printed resolve to on the host.</summary>
+    public DeviceNames Names { get; init; } = DeviceNames.Empty;
     public ZpoolStatus? Zpool { get; init; }
     public bool IncludeLoop { get; init; }
 }
@@ -17,7 +19,7 @@ public sealed record BlockState
 public sealed record DriveClassification(
     DriveRole Role, IReadOnlyList<string> Reasons, IReadOnlyList<string> Mountpoints, IReadOnlyList<PoolMembership> Pools)
 {
-    /// <summary>The most significant membership: a data member before special, dedup, log, cache, spare.</summary>
+    /// <summary>The most significant membership: a data member before special, dedup, log, cache, spare, faulted.</summary>
     public PoolMembership? PrimaryPool => Pools.OrderBy(p => p.Role).ThenBy(p => p.Pool, StringComparer.Ordinal).FirstOrDefault();
 }
 
@@ -27,7 +29,8 @@ public sealed record ClassificationResult(IReadOnlyDictionary<string, DriveClass
 /// Classifies every whole disk (DESIGN §6), most protected role first:
 /// <c>System</c> (it or anything on it holds /, /boot, /boot/efi, /efi, /boot/firmware, /usr or /var, active swap,
 /// an EFI system or BIOS boot partition, or it is in a pool that holds one of those or is named boot-pool /
-/// freenas-boot); <c>PoolMember</c> (member, spare, cache, log, special or dedup device of an imported pool);
+/// freenas-boot); <c>PoolMember</c> (member, spare, cache, log, special, dedup or faulted device of an imported pool,
+/// whatever name zpool uses for it: see <see cref="PoolClaims"/>);
 /// <c>Mounted</c> (a mounted filesystem on it or below it, or an active holder: md, LVM, dm-crypt, multipath);
 /// <c>Stale</c> (filesystem, RAID, LVM or ZFS signatures or a partition table, not in use); <c>Free</c>.
 /// Anything below the disk counts: partitions, and dm/md devices stacked on them.
@@ -61,135 +64,94 @@ public static class DriveClassifier
         !NotADrive.IsMatch(d.KernelName) &&
         d.SizeBytes is not 0;
 
+    /// <summary>What every disk is judged against: the host's mounts, system pools and pool claims.</summary>
+    private sealed record HostFacts(
+        BlockState State, IReadOnlyDictionary<string, SortedSet<string>> MountsOf, IReadOnlySet<string> SystemPools,
+        PoolClaims? Claims, bool ZfsMounted);
+
     public static ClassificationResult Classify(BlockState state)
     {
         var warnings = new List<string>();
-        var disks = state.Lsblk.Devices.Where(d => IsCandidateDisk(d, state.IncludeLoop)).ToList();
-        var resolver = new DeviceResolver(state.Lsblk.Devices, state.Links);
+        var resolver = new DeviceResolver(state.Lsblk.Devices, state.Links, state.Names);
+        var claims = state.Zpool is { } zpool ? PoolClaims.Resolve(zpool, resolver) : null;
+        claims?.ClaimLabels(state.Lsblk.All);
+        if (claims is not null) warnings.AddRange(claims.Warnings);
         var mounts = state.Mounts?.Mounts ?? Array.Empty<MountEntry>();
+        var host = new HostFacts(state, MountIndex.Build(state, resolver), SystemPools(state), claims, mounts.Any(m => m.ZfsPool is not null));
 
-        // Mounts by kernel name, from lsblk's own mountpoints and from findmnt's sources.
-        var mountsOf = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        void AddMount(string kname, string target)
-        {
-            if (!mountsOf.TryGetValue(kname, out var set)) mountsOf[kname] = set = new SortedSet<string>(StringComparer.Ordinal);
-            set.Add(target);
-        }
-        foreach (var d in state.Lsblk.All)
-            foreach (var mp in d.Mountpoints)
-                AddMount(d.KernelName, mp);
-        foreach (var m in mounts.Where(m => m.SourceDevice.StartsWith('/'))) // not tmpfs, proc, ZFS datasets
-        {
-            var targets = resolver.Resolve(m.SourceDevice);
-            if (targets.Count == 0) targets = resolver.ByMajMin(m.MajMin);
-            foreach (var k in targets) AddMount(k, m.Target);
-        }
-        foreach (var swap in state.Swaps)
-            foreach (var k in resolver.Resolve(swap))
-                AddMount(k, "[SWAP]");
-
-        // Multi-device btrfs: lsblk shows the mountpoint on one member only; the others share its UUID.
-        var all = state.Lsblk.All.ToList();
-        var mountedBtrfs = all.Where(d => d.FsType == "btrfs" && d.Uuid is not null && mountsOf.ContainsKey(d.KernelName))
-            .GroupBy(d => d.Uuid!).ToDictionary(g => g.Key, g => mountsOf[g.First().KernelName]);
-        foreach (var d in all.Where(d => d.FsType == "btrfs" && d.Uuid is not null && mountedBtrfs.ContainsKey(d.Uuid!)))
-            foreach (var mp in mountedBtrfs[d.Uuid!])
-                AddMount(d.KernelName, mp);
-
-        // Pools: which hold the system, and which kernel names are members of what.
-        var systemPools = new HashSet<string>(BootPoolNames, StringComparer.Ordinal);
-        foreach (var m in mounts.Where(m => m.ZfsPool is not null && SystemMountpoints.Contains(m.Target)))
-            systemPools.Add(m.ZfsPool!);
-        if (state.Mounts is null || !state.Mounts.Ok) systemPools.UnionWith(RootPoolNames);
-
-        var membership = new Dictionary<string, List<PoolMembership>>(StringComparer.Ordinal);
-        if (state.Zpool is { } zpool)
-        {
-            foreach (var p in zpool.Pools.Where(p => p.State is not null && p.State != "ONLINE"))
-                warnings.Add($"Pool '{p.Name}' is {p.State}.");
-            foreach (var member in zpool.Members)
-            {
-                var knames = resolver.Resolve(member.Device);
-                if (knames.Count == 0)
-                {
-                    // A missing device is listed by GUID ("was /dev/sdz1"): nothing on this host to protect.
-                    if (!Regex.IsMatch(member.Device, "^[0-9]+$"))
-                        warnings.Add($"Pool '{member.Pool}' lists '{member.Device}', which matches no block device here; its disk cannot be protected by name.");
-                    continue;
-                }
-                if (knames.Count > 1)
-                    warnings.Add($"Pool '{member.Pool}' lists '{member.Device}', which matches several devices ({string.Join(", ", knames.Order())}); all are treated as members.");
-                foreach (var k in knames)
-                {
-                    if (!membership.TryGetValue(k, out var list)) membership[k] = list = new List<PoolMembership>();
-                    list.Add(new PoolMembership(member.Pool, member.Role, member.Device, member.Vdev, member.State));
-                }
-            }
-        }
-        var importedPools = state.Zpool?.Pools.Select(p => p.Name).ToHashSet(StringComparer.Ordinal) ?? new HashSet<string>();
-        var zfsMounted = mounts.Any(m => m.ZfsPool is not null);
-
-        var result = new Dictionary<string, DriveClassification>(StringComparer.Ordinal);
-        foreach (var disk in disks)
-        {
-            var nodes = disk.SelfAndDescendants().ToList();
-            var system = new List<string>();
-            var used = new List<string>();
-            var stale = new List<string>();
-            var pools = new List<PoolMembership>();
-            var mps = new SortedSet<string>(StringComparer.Ordinal);
-
-            foreach (var n in nodes)
-            {
-                var where = n.KernelName == disk.KernelName ? "the disk itself" : n.Path ?? "/dev/" + n.KernelName;
-                if (mountsOf.TryGetValue(n.KernelName, out var targets))
-                {
-                    foreach (var t in targets)
-                    {
-                        mps.Add(t);
-                        if (t == "[SWAP]") system.Add($"active swap on {where}");
-                        else if (SystemMountpoints.Contains(t)) system.Add($"holds {t} on {where}");
-                        else used.Add($"{t} is mounted from {where}");
-                    }
-                }
-                if (n.PartType is not null && BootPartitionTypes.Contains(n.PartType))
-                    system.Add(n.PartType.StartsWith("2168", StringComparison.Ordinal) ? $"BIOS boot partition {where}" : $"EFI system partition {where}");
-                if (membership.TryGetValue(n.KernelName, out var ms)) pools.AddRange(ms);
-                if (n != disk && n.Type is not ("part" or "disk" or "loop") && n.Type is not null)
-                    used.Add($"in use by {n.Type} device {n.Name}");
-                if (n.FsType is { } fs)
-                {
-                    var label = n.Label is null ? "" : $" '{n.Label}'";
-                    if (fs == "zfs_member")
-                    {
-                        var note = state.Zpool is null ? " (pool membership unknown: zpool is unavailable)"
-                            : n.Label is not null && importedPools.Contains(n.Label) ? $" (pool '{n.Label}' is imported here but zpool status did not list this device: check with zpool status -P -L before unlocking)"
-                            : " (not an imported pool)";
-                        if (!membership.ContainsKey(n.KernelName)) stale.Add($"ZFS label of pool{label} on {where}{note}");
-                    }
-                    else stale.Add($"{fs} signature{label} on {where}");
-                }
-            }
-            if (disk.PartTableType is { } pt) stale.Add($"{pt} partition table");
-            else if (disk.Children.Any(c => c.Type == "part")) stale.Add("partitions");
-
-            foreach (var p in pools.Where(p => systemPools.Contains(p.Pool)).Select(p => p.Pool).Distinct())
-                system.Add($"member of the system pool '{p}'");
-
-            DriveRole role;
-            List<string> reasons;
-            if (system.Count > 0) (role, reasons) = (DriveRole.System, system);
-            else if (pools.Count > 0) (role, reasons) = (DriveRole.PoolMember, pools.Select(Describe).ToList());
-            else if (used.Count > 0) (role, reasons) = (DriveRole.Mounted, used);
-            else if (stale.Count > 0) (role, reasons) = (DriveRole.Stale, stale);
-            else (role, reasons) = (DriveRole.Free, new List<string>());
-            if (role == DriveRole.Stale && state.Zpool is null && zfsMounted && stale.Any(s => s.StartsWith("ZFS", StringComparison.Ordinal)))
-                reasons.Add("ZFS datasets are mounted on this host: this drive may belong to an imported pool");
-            result[disk.KernelName] = new DriveClassification(role, reasons.Distinct().ToList(), mps.ToList(), pools.Distinct().ToList());
-        }
+        var disks = state.Lsblk.Devices.Where(d => IsCandidateDisk(d, state.IncludeLoop)).ToList();
+        var result = disks.ToDictionary(d => d.KernelName, d => ClassifyDisk(d, host), StringComparer.Ordinal);
         if (state.Zpool is null && disks.Any(d => d.SelfAndDescendants().Any(n => n.FsType == "zfs_member")))
             warnings.Add("zpool is unavailable, so drives with ZFS labels are reported Stale rather than PoolMember or Free.");
         return new ClassificationResult(result, warnings);
+    }
+
+    /// <summary>Pools that hold the system: the boot pools, pools mounted on system mountpoints, and rpool/bpool when mounts are unknown.</summary>
+    private static IReadOnlySet<string> SystemPools(BlockState state)
+    {
+        var pools = new HashSet<string>(BootPoolNames, StringComparer.Ordinal);
+        foreach (var m in (state.Mounts?.Mounts ?? Array.Empty<MountEntry>()).Where(m => m.ZfsPool is not null && SystemMountpoints.Contains(m.Target)))
+            pools.Add(m.ZfsPool!);
+        if (state.Mounts is null || !state.Mounts.Ok) pools.UnionWith(RootPoolNames);
+        return pools;
+    }
+
+    /// <summary>The evidence gathered from a disk and everything below it.</summary>
+    private sealed class Evidence
+    {
+        public readonly List<string> System = new(), Used = new(), Stale = new();
+        public readonly List<PoolMembership> Pools = new();
+        public readonly SortedSet<string> Mountpoints = new(StringComparer.Ordinal);
+    }
+
+    private static DriveClassification ClassifyDisk(LsblkDevice disk, HostFacts host)
+    {
+        var e = new Evidence();
+        foreach (var n in disk.SelfAndDescendants())
+            Inspect(n, n == disk ? "the disk itself" : n.Path ?? "/dev/" + n.KernelName, disk, host, e);
+        if (disk.PartTableType is { } pt) e.Stale.Add($"{pt} partition table");
+        else if (disk.Children.Any(c => c.Type == "part")) e.Stale.Add("partitions");
+        foreach (var p in e.Pools.Where(p => host.SystemPools.Contains(p.Pool)).Select(p => p.Pool).Distinct())
+            e.System.Add($"member of the system pool '{p}'");
+        var (role, reasons) = Decide(e);
+        if (role == DriveRole.Stale && host.State.Zpool is null && host.ZfsMounted && reasons.Any(s => s.StartsWith("ZFS", StringComparison.Ordinal)))
+            reasons.Add("ZFS datasets are mounted on this host: this drive may belong to an imported pool");
+        return new DriveClassification(role, reasons.Distinct().ToList(), e.Mountpoints.ToList(), e.Pools.Distinct().ToList());
+    }
+
+    private static (DriveRole, List<string>) Decide(Evidence e)
+    {
+        if (e.System.Count > 0) return (DriveRole.System, e.System);
+        if (e.Pools.Count > 0) return (DriveRole.PoolMember, e.Pools.Select(Describe).ToList());
+        if (e.Used.Count > 0) return (DriveRole.Mounted, e.Used);
+        if (e.Stale.Count > 0) return (DriveRole.Stale, e.Stale);
+        return (DriveRole.Free, new List<string>());
+    }
+
+    /// <summary>One node of the disk's tree: its mounts, boot partition type, pool claims, holders and signatures.</summary>
+    private static void Inspect(LsblkDevice n, string where, LsblkDevice disk, HostFacts host, Evidence e)
+    {
+        if (host.MountsOf.TryGetValue(n.KernelName, out var targets))
+        {
+            foreach (var t in targets)
+            {
+                e.Mountpoints.Add(t);
+                if (t == "[SWAP]") e.System.Add($"active swap on {where}");
+                else if (SystemMountpoints.Contains(t)) e.System.Add($"holds {t} on {where}");
+                else e.Used.Add($"{t} is mounted from {where}");
+            }
+        }
+        if (n.PartType is not null && BootPartitionTypes.Contains(n.PartType))
+            e.System.Add(n.PartType.StartsWith("2168", StringComparison.Ordinal) ? $"BIOS boot partition {where}" : $"EFI system partition {where}");
+        var claimed = host.Claims?.Of(n.KernelName) ?? Array.Empty<PoolMembership>();
+        e.Pools.AddRange(claimed);
+        if (n != disk && n.Type is not ("part" or "disk" or "loop") && n.Type is not null)
+            e.Used.Add($"in use by {n.Type} device {n.Name}");
+        if (n.FsType is not { } fs) return;
+        var label = n.Label is null ? "" : $" '{n.Label}'";
+        if (fs != "zfs_member") e.Stale.Add($"{fs} signature{label} on {where}");
+        else if (claimed.Count == 0)
+            e.Stale.Add($"ZFS label of pool{label} on {where}" + (host.Claims?.LabelNote(n) ?? " (pool membership unknown: zpool is unavailable)"));
     }
 
     private static string Describe(PoolMembership p)
@@ -201,8 +163,10 @@ public static class DriveClassifier
             PoolRole.Cache => "cache device",
             PoolRole.Log => "log device",
             PoolRole.Special => "special device",
-            _ => "dedup device",
+            PoolRole.Dedup => "dedup device",
+            _ => "faulted device",
         };
-        return $"{role} of pool '{p.Pool}'" + (p.Vdev is null ? "" : $" in {p.Vdev}") + $" as {p.Device}" + (p.State is null ? "" : $" ({p.State})");
+        return $"{role} of pool '{p.Pool}'" + (p.Vdev is null ? "" : $" in {p.Vdev}") + $" as {p.Device}" +
+               (p.State is null ? "" : $" ({p.State})") + (p.Detail is null ? "" : $", {p.Detail}");
     }
 }

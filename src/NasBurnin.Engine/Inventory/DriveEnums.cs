@@ -33,7 +33,11 @@ public enum SmartHealth
     Failed,
 }
 
-/// <summary>What a device does in a ZFS pool (the section of <c>zpool status</c> it is listed in).</summary>
+/// <summary>
+/// What a device does in a ZFS pool (the section of <c>zpool status</c> it is listed in). <c>Spare</c> is a hot
+/// spare, available or in use; <c>Faulted</c> a device the pool still counts on that is not present (listed by
+/// GUID, "was /dev/…"): the pool is degraded and may resilver onto it when it comes back.
+/// </summary>
 public enum PoolRole
 {
     Member,
@@ -42,6 +46,7 @@ public enum PoolRole
     Log,
     Cache,
     Spare,
+    Faulted,
 }
 
 /// <summary>The drive's self-test state: one running now, else the outcome of the newest logged test.</summary>

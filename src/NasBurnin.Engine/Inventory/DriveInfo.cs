@@ -1,7 +1,13 @@
 namespace NasBurnin.Engine.Inventory;
 
-/// <summary>A pool a drive (or one of its partitions) belongs to.</summary>
-public sealed record PoolMembership(string Pool, PoolRole Role, string Device, string? Vdev, string? State);
+/// <summary>
+/// A pool a drive (or one of its partitions) belongs to: <see cref="Device"/> is the name zpool gave it, and
+/// <see cref="Detail"/> what else tells the story ("was /dev/sdb1", "in use in spare-0", "found by its ZFS label").
+/// </summary>
+public sealed record PoolMembership(string Pool, PoolRole Role, string Device, string? Vdev, string? State)
+{
+    public string? Detail { get; init; }
+}
 
 /// <summary>
 /// One whole disk on one host, as the inventory saw it: identity, attachment, what it is used for, and

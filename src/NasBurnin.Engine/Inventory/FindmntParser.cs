@@ -112,29 +112,3 @@ public static class SwapsParser
             .Select(f => f[0].Replace("\\040", " ", StringComparison.Ordinal))
             .ToList();
 }
-
-/// <summary>
-/// Reads the script's <c>links</c> section: "by-id/NAME\t../../sdb" lines from /dev/disk/by-id and by-partuuid.
-/// </summary>
-public static class DeviceLinksParser
-{
-    public sealed record DeviceLink(string Kind, string Name, string KernelName);
-
-    public static IReadOnlyList<DeviceLink> Parse(string? text)
-    {
-        var list = new List<DeviceLink>();
-        foreach (var line in (text ?? "").Split('\n'))
-        {
-            var tab = line.IndexOf('\t');
-            if (tab <= 0) continue;
-            var left = line[..tab];
-            var target = line[(tab + 1)..].Trim();
-            var slash = left.IndexOf('/');
-            if (slash <= 0 || target.Length == 0) continue;
-            var kname = target[(target.LastIndexOf('/') + 1)..];
-            if (kname.Length == 0) continue;
-            list.Add(new DeviceLink(left[..slash], left[(slash + 1)..], kname));
-        }
-        return list;
-    }
-}

@@ -48,11 +48,12 @@ public static class InventoryBuilder
         var links = (output.Get("links")?.Output is { } lt ? DeviceLinksParser.Parse(lt) : Array.Empty<DeviceLinksParser.DeviceLink>())
             .Where(l => l.Kind != "by-id" || RemoteNames.IsDevicePath("/dev/disk/by-id/" + l.Name))
             .ToList();
-        var zpool = ReadZpool(output.Get("zpool"), warnings);
+        var zpool = ReadZpool(output.Get("zpool"), output.Get("zpoolguid"), warnings);
+        var names = output.Get("devnames") is { } dn ? DeviceNames.Parse(dn.Output) : DeviceNames.Empty;
 
         var classification = DriveClassifier.Classify(new BlockState
         {
-            Lsblk = lsblk, Mounts = mounts, Swaps = swaps, Links = links, Zpool = zpool, IncludeLoop = includeLoop,
+            Lsblk = lsblk, Mounts = mounts, Swaps = swaps, Links = links, Names = names, Zpool = zpool, IncludeLoop = includeLoop,
         });
         warnings.AddRange(classification.Warnings);
 
@@ -228,8 +229,12 @@ public static class InventoryBuilder
         return null;
     }
 
-    /// <summary>Null when pool membership is unknown; an empty status when the host has no imported pools.</summary>
-    private static ZpoolStatus? ReadZpool(InventorySection? s, List<string> warnings)
+    /// <summary>
+    /// Null when pool membership is unknown; an empty status when the host has no imported pools. Pool GUIDs come
+    /// from <c>zpool list -H -o name,guid</c> where it answered (they tell an imported pool's ZFS labels from an old
+    /// pool's of the same name).
+    /// </summary>
+    private static ZpoolStatus? ReadZpool(InventorySection? s, InventorySection? guids, List<string> warnings)
     {
         var none = new ZpoolStatus(Array.Empty<ZpoolPool>(), Array.Empty<string>());
         if (s is null)
@@ -255,6 +260,6 @@ public static class InventoryBuilder
         }
         var status = ZpoolStatusParser.Parse(s.Output);
         warnings.AddRange(status.Warnings);
-        return status;
+        return guids is { ExitCode: 0 } g ? ZpoolStatusParser.WithGuids(status, ZpoolStatusParser.ParseGuids(g.Output)) : status;
     }
 }

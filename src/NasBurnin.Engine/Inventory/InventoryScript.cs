@@ -26,15 +26,16 @@ public sealed record InventoryScriptOptions
 /// <summary>
 /// Builds the one POSIX sh script (dash-compatible, read-only) that inventories a host in one round trip.
 /// It prints sections that <see cref="InventoryOutput.Parse"/> splits:
-/// <c>meta</c>, <c>lsblk</c>, <c>findmnt</c>, <c>mounts</c>, <c>swaps</c>, <c>links</c>, <c>zpool</c> and one
-/// <c>smartctl /dev/KNAME</c> per whole disk, each as
+/// <c>meta</c>, <c>lsblk</c>, <c>findmnt</c>, <c>mounts</c>, <c>swaps</c>, <c>links</c> (/dev/disk/by-* and /dev/gptid),
+/// <c>zpool</c>, <c>zpoolguid</c> (pool GUIDs), <c>devnames</c> (sysfs partition parents, what zpool's paths resolve
+/// to) and one <c>smartctl /dev/KNAME</c> per whole disk, each as
 /// <c>===NASBURNIN:BEGIN name===</c> stdout <c>===NASBURNIN:STDERR name===</c> stderr <c>===NASBURNIN:END name rc=N===</c>,
 /// then <c>===NASBURNIN:DONE===</c>. A missing tool gives its section rc=127.
 /// </summary>
 public static class InventoryScript
 {
     /// <summary>lsblk columns for util-linux versions where <c>-O</c> fails; PATH and MOUNTPOINTS need 2.33 / 2.37.</summary>
-    internal const string BaseColumns = "NAME,KNAME,TYPE,SIZE,ROTA,TRAN,SERIAL,WWN,MODEL,VENDOR,REV,FSTYPE,LABEL,UUID,PARTTYPE,PARTUUID,PTTYPE,PKNAME,RM,RO,MAJ:MIN";
+    internal const string BaseColumns = "NAME,KNAME,TYPE,SIZE,ROTA,TRAN,SERIAL,WWN,MODEL,VENDOR,REV,FSTYPE,LABEL,UUID,PARTTYPE,PARTUUID,PARTLABEL,PTTYPE,PKNAME,RM,RO,MAJ:MIN";
 
     public static string Build(InventoryScriptOptions? options = null)
     {
@@ -131,26 +132,55 @@ public static class InventoryScript
         nb_cap findmnt "$nb_findmnt" -J -l -o TARGET,SOURCE,FSTYPE,MAJ:MIN
         nb_cap mounts cat /proc/self/mounts
         nb_cap swaps cat /proc/swaps
-        {
-        	for nb_d in by-id by-partuuid; do
-        		for nb_l in /dev/disk/"$nb_d"/*; do
-        			[ -L "$nb_l" ] || continue
-        			printf '%s/%s\t%s\n' "$nb_d" "${nb_l##*/}" "$(readlink "$nb_l")"
-        		done
+        # nb_links DIR: "KIND/NAME<tab>TARGET" per link in DIR, KIND being DIR's last part. One find per folder
+        # where find has -printf (GNU); one readlink per link otherwise (BusyBox).
+        nb_links() {
+        	[ -d "$1" ] || return 0
+        	nb_k=${1##*/}
+        	find "$1" -maxdepth 1 -type l -printf "$nb_k/%f\t%l\n" 2>/dev/null && return 0
+        	for nb_l in "$1"/*; do
+        		[ -L "$nb_l" ] || continue
+        		printf '%s/%s\t%s\n' "$nb_k" "${nb_l##*/}" "$(readlink "$nb_l")"
         	done
+        }
+        {
+        	for nb_d in by-id by-path by-partuuid by-uuid by-partlabel by-label by-vdev; do
+        		nb_links /dev/disk/$nb_d
+        	done
+        	nb_links /dev/gptid
         } >"$nb_t/o" 2>"$nb_t/e"
         nb_put links 0 "$nb_t/o" "$nb_t/e"
+        : >"$nb_t/zo"
         if nb_have "$nb_zpool"; then
-        	"$nb_zpool" status -P -L >"$nb_t/o" 2>"$nb_t/e" </dev/null
+        	"$nb_zpool" status -P -L >"$nb_t/zo" 2>"$nb_t/e" </dev/null
         	nb_rc=$?
         	if [ "$nb_rc" = 2 ]; then
-        		"$nb_zpool" status -P >"$nb_t/o" 2>>"$nb_t/e" </dev/null
+        		"$nb_zpool" status -P >"$nb_t/zo" 2>>"$nb_t/e" </dev/null
         		nb_rc=$?
         	fi
-        	nb_put zpool "$nb_rc" "$nb_t/o" "$nb_t/e"
+        	nb_put zpool "$nb_rc" "$nb_t/zo" "$nb_t/e"
+        	nb_cap zpoolguid "$nb_zpool" list -H -o name,guid
         else
         	nb_cap zpool "$nb_zpool"
         fi
+        # devnames: partitions' parents as sysfs sees them, and what each absolute path zpool printed is on this
+        # host (a link in /dev/disk or elsewhere: its target; b block device, f file, o other, - missing).
+        {
+        	for nb_p in /sys/block/*/*/partition; do
+        		[ -f "$nb_p" ] || continue
+        		nb_x=${nb_p%/partition}
+        		nb_k=${nb_x##*/}
+        		nb_x=${nb_x%/*}
+        		printf 'part\t%s\t%s\n' "$nb_k" "${nb_x##*/}"
+        	done
+        	awk '{ for (i = 1; i <= NF; i++) if (substr($i, 1, 1) == "/") print $i }' "$nb_t/zo" | sort -u | head -n 4096 >"$nb_t/zp"
+        	while IFS= read -r nb_x; do
+        		[ -b "$nb_x" ] && [ ! -L "$nb_x" ] && continue
+        		if [ -b "$nb_x" ]; then nb_ty=b; elif [ -f "$nb_x" ]; then nb_ty=f; elif [ -e "$nb_x" ]; then nb_ty=o; else nb_ty=-; fi
+        		printf 'path\t%s\t%s\t%s\n' "$nb_x" "$(readlink -f "$nb_x" 2>/dev/null)" "$nb_ty"
+        	done <"$nb_t/zp"
+        } >"$nb_t/o" 2>"$nb_t/e"
+        nb_put devnames 0 "$nb_t/o" "$nb_t/e"
         : >"$nb_t/devs"
         while read -r nb_k nb_ty nb_sz; do
         	case $nb_ty in

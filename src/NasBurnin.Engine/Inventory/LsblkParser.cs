@@ -25,6 +25,7 @@ public sealed record LsblkDevice
     public string? Uuid { get; init; }
     public string? PartType { get; init; }
     public string? PartUuid { get; init; }
+    public string? PartLabel { get; init; }
     public string? PartTableType { get; init; }
     public string? ParentKernelName { get; init; }
     public string? MajMin { get; init; }
@@ -105,6 +106,7 @@ public static class LsblkParser
             Uuid = e.Get("uuid").Text(),
             PartType = e.Get("parttype").Text()?.ToLowerInvariant(),
             PartUuid = e.Get("partuuid").Text()?.ToLowerInvariant(),
+            PartLabel = e.Get("partlabel").Text(),
             PartTableType = e.Get("pttype").Text(),
             ParentKernelName = e.Get("pkname").Text() ?? parent,
             MajMin = e.Get("maj:min").Text(),

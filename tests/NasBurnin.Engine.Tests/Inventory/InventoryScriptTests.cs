@@ -21,9 +21,9 @@ public class InventoryScriptTests
 
     private sealed record ShResult(int ExitCode, string StdOut, string StdErr);
 
-    private static ShResult RunSh(string script, IDictionary<string, string>? env = null, string args = "-s", Action<Process>? whileRunning = null)
+    private static ShResult RunSh(string script, IDictionary<string, string>? env = null, string args = "-s", Action<Process>? whileRunning = null, string shell = "/bin/sh")
     {
-        var psi = new ProcessStartInfo("/bin/sh", args)
+        var psi = new ProcessStartInfo(shell, args)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
@@ -86,7 +86,7 @@ public class InventoryScriptTests
         });
         Assert.Contains("nb_smartctl=/opt/smart-tools/bin/smartctl\n", script);
         Assert.Contains("nb_zpool=zpool\n", script);
-        Assert.Contains("nb_cols=NAME,KNAME,TYPE,SIZE,ROTA,TRAN,SERIAL,WWN,MODEL,VENDOR,REV,FSTYPE,LABEL,UUID,PARTTYPE,PARTUUID,PTTYPE,PKNAME,RM,RO,MAJ:MIN\n", script);
+        Assert.Contains("nb_cols=NAME,KNAME,TYPE,SIZE,ROTA,TRAN,SERIAL,WWN,MODEL,VENDOR,REV,FSTYPE,LABEL,UUID,PARTTYPE,PARTUUID,PARTLABEL,PTTYPE,PKNAME,RM,RO,MAJ:MIN\n", script);
 
         foreach (var bad in new[] { "smartctl; reboot", "/usr/sbin/smart ctl", "/usr/../bin/sh", "$(id)", "sudo smartctl", "", "-smartctl", "relative/smartctl" })
         {
@@ -212,7 +212,7 @@ public class InventoryScriptTests
                 """);
         }
 
-        private void Tool(string name, string body)
+        public void Tool(string name, string body)
         {
             var path = Path.Combine(Bin, name);
             File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
@@ -306,5 +306,67 @@ public class InventoryScriptTests
         Assert.False(InventoryOutput.Parse(r.StdOut).Complete);
         Assert.Empty(Directory.GetFileSystemEntries(host.Tmp));
         Thread.Sleep(2500); // the orphaned stand-in smartctl processes end on their own (sleep 2)
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Link_folders_and_the_paths_zpool_printed_are_resolved_on_the_host_with_or_without_GNU_tools(bool busybox)
+    {
+        if (!HaveSh) { _output.WriteLine("SKIPPED: no /bin/sh"); return; }
+        if (busybox && !File.Exists("/usr/bin/busybox")) { _output.WriteLine("SKIPPED: busybox is not installed"); return; }
+        // Any block device node of this machine: the script only tests and resolves the path, it never opens it.
+        var dev = Directory.GetDirectories("/sys/block").Select(d => "/dev/" + Path.GetFileName(d))
+            .FirstOrDefault(d => RunSh($"[ -b '{d}' ]").ExitCode == 0);
+        if (dev is null) { _output.WriteLine("SKIPPED: no block device node here"); return; }
+        using var host = new FakeHost();
+        var links = Path.Combine(host.Dir, "disk");
+        Directory.CreateDirectory(Path.Combine(links, "by-id"));
+        Directory.CreateDirectory(Path.Combine(links, "by-partuuid"));
+        File.CreateSymbolicLink(Path.Combine(links, "by-id", "ata-DISK_1"), dev);
+        File.CreateSymbolicLink(Path.Combine(links, "by-partuuid", "6a1f0c2e-0001"), "../../sdz9");
+        var file = Path.Combine(host.Dir, "file.img");
+        File.WriteAllText(file, "");
+        host.Tool("zpool", $$"""
+            case "$1" in list) printf 'tank\t15181340591116328711\n'; exit 0 ;; esac
+            printf '  pool: tank\n state: DEGRADED\nconfig:\n\n\tNAME STATE READ WRITE CKSUM\n\ttank DEGRADED 0 0 0\n'
+            printf '\t  {{links}}/by-id/ata-DISK_1 ONLINE 0 0 0\n\t  123456789 UNAVAIL 0 0 0  was {{links}}/by-id/ata-GONE-part1\n'
+            printf '\t  {{file}} ONLINE 0 0 0\n\t  {{dev}} ONLINE 0 0 0\n\nerrors: No known data errors\n'
+            """);
+        var script = InventoryScript.Build(new InventoryScriptOptions { Tools = host.Tools });
+        Assert.Contains("nb_links /dev/disk/$nb_d", script);
+        script = script.Replace("nb_links /dev/disk/$nb_d", $"nb_links {links}/$nb_d", StringComparison.Ordinal);
+        var env = new Dictionary<string, string> { ["TMPDIR"] = host.Tmp };
+        if (busybox)
+        {
+            // BusyBox applets first on PATH: its find has no -printf, its readlink takes one file.
+            var bb = Path.Combine(host.Dir, "busybox");
+            Directory.CreateDirectory(bb);
+            foreach (var applet in new[] { "find", "readlink", "awk", "sort", "head", "cat", "mktemp", "rm", "id", "uname", "mkdir", "timeout", "sleep" })
+                File.CreateSymbolicLink(Path.Combine(bb, applet), "/usr/bin/busybox");
+            env["PATH"] = bb + ":/usr/bin:/bin";
+        }
+        var r = RunSh(script, env, shell: busybox ? "/usr/bin/busybox" : "/bin/sh", args: busybox ? "sh -s" : "-s");
+        var output = InventoryOutput.Parse(r.StdOut);
+        Assert.True(output.Complete, r.StdErr);
+
+        var linkLines = output.Get("links")!.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(new[] { "by-id/ata-DISK_1\t" + dev, "by-partuuid/6a1f0c2e-0001\t../../sdz9" }, linkLines);
+        var names = DeviceNames.Parse(output.Get("devnames")!.Output);
+        Assert.Equal(new ResolvedPath(dev, ResolvedPathKind.BlockDevice), names.Paths[links + "/by-id/ata-DISK_1"]);
+        Assert.Equal(ResolvedPathKind.Missing, names.Paths[links + "/by-id/ata-GONE-part1"].Kind);
+        Assert.Equal(new ResolvedPath(file, ResolvedPathKind.File), names.Paths[file]);
+        Assert.False(names.Paths.ContainsKey(dev)); // a device node named directly needs no resolving
+        // /sys/block/DISK/PART/partition, two levels only (sysfs links loop back on themselves further down).
+        foreach (var disk in Directory.GetDirectories("/sys/block"))
+            foreach (var part in Directory.GetDirectories(disk).Where(p => File.Exists(Path.Combine(p, "partition"))))
+                Assert.Equal(Path.GetFileName(disk), names.Parents[Path.GetFileName(part)]);
+        Assert.Equal("tank\t15181340591116328711\n", output.Get("zpoolguid")!.Output);
+
+        // The fixture's lsblk does not list this machine's device: a warning names it; the file vdev is no disk.
+        var inv = InventoryBuilder.Build("fake", output, new InventoryOptions { Script = new InventoryScriptOptions { Tools = host.Tools } });
+        Assert.Contains(inv.Warnings, w => w.Contains($"names '{links}/by-id/ata-DISK_1', ONLINE, which matches no block device"));
+        Assert.Contains(inv.Warnings, w => w.Contains($"(was {links}/by-id/ata-GONE-part1), UNAVAIL"));
+        Assert.DoesNotContain(inv.Warnings, w => w.Contains("file.img"));
     }
 }

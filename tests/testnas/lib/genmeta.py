@@ -63,7 +63,8 @@ def main():
             "firmware": firmware, "wwn": wwn, "sizeBytes": size, "role": r["role"],
             "transport": r["transport"], "rotational": r["rotational"] == "1",
             "mountpoint": r["mountpoint"] or None, "fstype": r["fstype"] or None,
-            "poolRole": r["poolRole"] or None, "template": r["template"], "faulty": faulty,
+            "poolRole": r["poolRole"] or None, "poolName": r.get("poolName") or None,
+            "poolState": r.get("poolState") or None, "template": r["template"], "faulty": faulty,
             "stateDir": ddir,
         }
         if faulty:
@@ -74,8 +75,8 @@ def main():
     ssh = os.path.join(state, "ssh")
     key = os.path.join(ssh, "id_ed25519")
     known = os.path.join(ssh, "known_hosts")
-    members = [d["device"] for d in out if d["poolRole"] == "member"]
-    spares = [d["device"] for d in out if d["poolRole"] == "spare"]
+    members = [d["device"] for d in out if d["poolName"] == "tank" and d["poolRole"] == "member"]
+    spares = [d["device"] for d in out if d["poolName"] == "tank" and d["poolRole"] == "spare"]
     doc = {
         "stateDir": state, "host": "127.0.0.1", "port": port, "user": "root",
         "clientKeyPath": key, "knownHostsPath": known, "hostKeyFingerprint": fingerprint,
