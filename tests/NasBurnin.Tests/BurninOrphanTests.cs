@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using NasBurnin.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NasBurnin.Tests;
+
+/// <summary>
+/// A runner killed with kill -9 (what a crash or an impatient admin does) in each of its states: while
+/// badblocks writes, while the heat guard holds badblocks stopped, and during a self-test. NasBurnin
+/// must not call the run Interrupted while anything of it still runs, and a second destructive start
+/// on a drive that some process holds open for writing is refused on the host before anything is written.
+/// </summary>
+public sealed class BurninOrphanTests : BurninTestBase, IClassFixture<BurninOrphanTests.Fixture>
+{
+    public sealed class Fixture : BurninRigFixture
+    {
+        // Drives 9-12 are 1 GiB: a full badblocks pass takes long enough to be caught writing.
+        public Fixture() : base("--drives", "12", "--size-mib", "1024") { }
+    }
+
+    public BurninOrphanTests(Fixture rig, ITestOutputHelper output) : base(rig, output) { }
+
+    private static string Read(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "";
+
+    private static void WaitFor(Func<bool> condition, int seconds, string what)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (sw.Elapsed > TimeSpan.FromSeconds(seconds)) throw new Xunit.Sdk.XunitException($"timed out waiting for {what}");
+            Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>Live (non-zombie) processes of a process group, with their command names.</summary>
+    private static List<(int Pid, string Comm, char State)> Group(int pgid)
+    {
+        var list = new List<(int, string, char)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            var close = stat.LastIndexOf(')');
+            var f = stat[(close + 2)..].Split(' ');
+            if (f[2] == pgid.ToString() && f[0] != "Z") list.Add((pid, stat[(stat.IndexOf('(') + 1)..close], f[0][0]));
+        }
+        return list;
+    }
+
+    private long Start(PsSession s, string serial, string stages) =>
+        (long)s.Run($"{Rig!.Drive(serial)} | Start-BurninRun -Stage {stages} -Confirm:$false").AssertClean().Output.Single().Properties["RunId"].Value;
+
+    /// <summary>kill -9 of the runner; then the refresh that notices must end its whole group before it says Interrupted.</summary>
+    private void KillRunnerAndCheck(PsSession s, long runId, string dir, Func<List<(int Pid, string Comm, char State)>, bool> orphanShape, string shape)
+    {
+        var pid = int.Parse(Read(Path.Combine(dir, "pid")));
+        Assert.Equal(0, ChildProcess.Run("kill", new[] { "-9", pid.ToString() }).ExitCode);
+        WaitFor(() => !Group(pid).Any(p => p.Pid == pid), 30, "the runner to die");
+        var orphans = Group(pid);
+        Out.WriteLine("left after kill -9: " + string.Join(", ", orphans.Select(o => $"{o.Pid} {o.Comm} {o.State}")));
+        Assert.True(orphanShape(orphans), $"expected {shape} to outlive the runner, found: {string.Join(", ", orphans.Select(o => $"{o.Comm} {o.State}"))}");
+
+        var run = s.Run($"Get-BurninRun -RunId {runId}").AssertClean().Output.Single();
+        Assert.Equal("Interrupted", run.Properties["State"].Value);
+        Assert.Empty(Group(pid)); // nothing of the run is alive once it is called Interrupted
+        Assert.NotEqual(100.0, run.Properties["Progress"].Value);
+        var stage = s.Run($"Get-BurninStage -RunId {runId}").AssertClean().Output.Single();
+        Assert.Equal("Interrupted", stage.Properties["State"].Value);
+        Assert.False((bool)stage.Properties["Paused"].Value);
+    }
+
+    [Fact]
+    public void A_runner_killed_while_badblocks_writes_leaves_no_writer_and_a_second_start_is_refused_while_one_holds_the_drive()
+    {
+        if (Skip()) return;
+        using var s = Rig!.Session();
+        var runId = Start(s, "NBT0009", "SurfaceValidate");
+        var dir = Rig.RunDir("NBT0009");
+        WaitFor(() => int.TryParse(Read(Path.Combine(dir, "pid")), out var p) && Group(p).Any(m => m.Comm == "badblocks"), 60, "badblocks to start");
+        KillRunnerAndCheck(s, runId, dir, o => o.Any(p => p.Comm == "badblocks" && p.State != 'T'), "a writing badblocks");
+
+        // A process that holds the drive open for writing, the way the orphan did (badblocks takes no O_EXCL).
+        var device = Rig.Nas.Device("NBT0009");
+        Assert.Equal(0, Rig.Nas.Shell($"printf 'NASBURNIN-MARKER' | dd of={device} bs=512 count=1 conv=notrunc,fsync status=none").ExitCode);
+        var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true };
+        foreach (var a in new[] { "-c", "import os,sys,time; fd=os.open(sys.argv[1], os.O_WRONLY); print('held', flush=True); time.sleep(300)", device })
+            psi.ArgumentList.Add(a);
+        using var holder = Process.Start(psi)!;
+        try
+        {
+            Assert.Equal("held", holder.StandardOutput.ReadLine());
+            var second = Start(s, "NBT0009", "SurfaceValidate");
+            var done = BurninRig.WaitFinished(s, second);
+            Assert.Equal("Fail", done.Properties["Result"].Value);
+            var reason = Assert.Single((string[])done.Properties["Reasons"].Value, r => r.Contains("open for writing", StringComparison.Ordinal));
+            Out.WriteLine(reason);
+            Assert.Contains($"pid {holder.Id} (", reason); // the holder, named with its command line
+            Assert.Contains("python3", reason);
+            Assert.StartsWith("NASBURNIN-MARKER", Rig.Nas.Shell($"head -c 16 {device}").StdOut);
+            Assert.NotEmpty(s.Run($"Get-BurninAuditEvent -Type destructive_refused -Serial NBT0009").AssertClean().Output);
+        }
+        finally { holder.Kill(); holder.WaitForExit(); }
+    }
+
+    [Fact]
+    public void A_runner_killed_while_the_heat_guard_holds_badblocks_stopped_leaves_no_stopped_writer()
+    {
+        if (Skip()) return;
+        var temp = Rig!.DriveStateFile("NBT0011", "temperature");
+        File.WriteAllText(temp, "56"); // over the 55 °C limit: the first heat check pauses badblocks
+        try
+        {
+            using var s = Rig.Session();
+            var runId = Start(s, "NBT0011", "SurfaceValidate");
+            var dir = Rig.RunDir("NBT0011");
+            WaitFor(() => Read(Path.Combine(dir, "stages", "1", "progress")).EndsWith(" 1", StringComparison.Ordinal), 60, "the heat pause");
+            Assert.True((bool)s.Run($"Get-BurninStage -RunId {runId}").AssertClean().Output.Single().Properties["Paused"].Value);
+            KillRunnerAndCheck(s, runId, dir, o => o.Any(p => p.Comm == "badblocks" && p.State == 'T'), "a stopped badblocks");
+        }
+        finally { File.WriteAllText(temp, "35"); }
+    }
+
+    [Fact]
+    public void A_runner_killed_during_a_self_test_leaves_nothing_of_its_group()
+    {
+        if (Skip()) return;
+        File.WriteAllText(Rig!.DriveStateFile("NBT0007", "selftest_seconds"), "300");
+        using var s = Rig.Session();
+        var runId = Start(s, "NBT0007", "SmartLong");
+        var dir = Rig.RunDir("NBT0007");
+        // The runner waits for the self-test in a sleep that is part of its group.
+        WaitFor(() => Read(Path.Combine(dir, "stages", "1", "state")) == "Running" && int.TryParse(Read(Path.Combine(dir, "pid")), out var p)
+            && Group(p).Any(m => m.Comm == "sleep"), 60, "the self-test wait");
+        // Stop the whole group, so the runner's sleep cannot end by itself before the check.
+        Assert.Equal(0, ChildProcess.Run("kill", new[] { "-STOP", "--", "-" + Read(Path.Combine(dir, "pid")) }).ExitCode);
+        KillRunnerAndCheck(s, runId, dir, o => o.Any(p => p.Comm == "sleep" && p.State == 'T'), "the runner's stopped sleep");
+    }
+
+    [Fact]
+    public void Stop_ends_a_heat_paused_badblocks_before_it_says_Aborted()
+    {
+        if (Skip()) return;
+        var temp = Rig!.DriveStateFile("NBT0012", "temperature");
+        File.WriteAllText(temp, "56");
+        try
+        {
+            using var s = Rig.Session();
+            var runId = Start(s, "NBT0012", "SurfaceValidate");
+            var dir = Rig.RunDir("NBT0012");
+            WaitFor(() => Read(Path.Combine(dir, "stages", "1", "progress")).EndsWith(" 1", StringComparison.Ordinal), 60, "the heat pause");
+            var pid = int.Parse(Read(Path.Combine(dir, "pid")));
+            Assert.Contains(Group(pid), p => p.Comm == "badblocks" && p.State == 'T');
+
+            var stopped = s.Run($"Stop-BurninRun -RunId {runId} -Confirm:$false -PassThru").AssertClean().Output.Single();
+            Assert.Equal("Aborted", stopped.Properties["State"].Value);
+            Assert.Empty(Group(pid));
+            Assert.NotEqual(100.0, stopped.Properties["Progress"].Value);
+            var stage = s.Run($"Get-BurninStage -RunId {runId}").AssertClean().Output.Single();
+            Assert.Equal("Aborted", stage.Properties["State"].Value);
+            Assert.False((bool)stage.Properties["Paused"].Value);
+        }
+        finally { File.WriteAllText(temp, "35"); }
+    }
+}
