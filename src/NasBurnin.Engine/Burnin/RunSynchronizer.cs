@@ -196,6 +196,18 @@ public sealed class RunSynchronizer
             cmd.Parameters.AddWithValue("$o", ordinal);
             cmd.ExecuteNonQuery();
         }
+        if (state is RunStates.Aborted or RunStates.Interrupted)
+        {
+            // Stages the host never got to (no state file there) end with the run, not stay Pending.
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "UPDATE burnin_stages SET state = $s, summary = COALESCE(summary, $why), finished_at = COALESCE(finished_at, $now) WHERE run_id = $r AND state IN ('Pending', 'Running')";
+            cmd.Parameters.AddWithValue("$s", state);
+            cmd.Parameters.AddWithValue("$why", state == RunStates.Aborted ? "aborted by operator" : "interrupted: the runner stopped before this stage began");
+            cmd.Parameters.AddWithValue("$now", StoreTime.Format(now));
+            cmd.Parameters.AddWithValue("$r", run.Id);
+            cmd.ExecuteNonQuery();
+        }
         if (state == RunStates.Aborted) return (RunResults.Aborted, new[] { "aborted by operator" });
         if (state == RunStates.Interrupted)
         {

@@ -47,7 +47,8 @@ public static class RunnerScripts
             sb.Append($": > {w}/queue/{PosixShell.Quote(run.RemoteId)}\n");
             sb.Append($"echo Queued > {dir}/state\n");
             sb.Append($"$DETACH nohup /bin/sh {bin}/runner.sh {dir} </dev/null >/dev/null 2>&1 &\n");
-            sb.Append($"echo $! > {dir}/pid\n");
+            // Atomic, like every file the status script reads: an empty pid file would read as a dead runner.
+            sb.Append($"echo $! > {dir}/pid.tmp && mv -f {dir}/pid.tmp {dir}/pid\n");
             sb.Append($"echo \"@@STARTED {run.RemoteId} $!\"\n");
         }
         return sb.ToString();
@@ -73,6 +74,9 @@ public static class RunnerScripts
               if [ ! -d "$R" ]; then echo "@@MISSING"; return; fi
               st=$(cat "$R/state" 2>/dev/null)
               nb_runner "$R"; alive=$NB_LIVE
+              # No pid yet: the start script is still between writing the state and the pid. Only a run
+              # that has had no pid for minutes is taken for dead.
+              [ -z "$NB_PID" ] && [ -n "$(find "$R/spec" -mmin -5 2>/dev/null)" ] && alive=1
               if [ "$alive" = 0 ] && { [ "$st" = Running ] || [ "$st" = Queued ]; }; then
                 if nb_end_run "$R"; then
                   nb_mark "$R" Interrupted "interrupted: the runner stopped without finishing (killed, or the host restarted)"

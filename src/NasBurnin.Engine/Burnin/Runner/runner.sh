@@ -439,17 +439,18 @@ post_check() {
 # ---- main
 trap on_term TERM INT HUP
 nb_stat $$ && put "$RUN/pid.start" "$NB_T0"
-echo $$ > "$RUN/pid"
-acquire_slot
-put "$RUN/state" Running
-put "$RUN/started" "$(now)"
-"$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-pre.json" 2>/dev/null
-
+put "$RUN/pid" $$
+# Every stage has its state file before the run says Running: a runner killed from here on leaves
+# stages the status script can mark.
 n=0
 for st in $NB_STAGES; do
     n=$((n + 1)); mkdir -p "$RUN/stages/$n"
     [ -f "$RUN/stages/$n/state" ] || put "$RUN/stages/$n/state" Pending
 done
+acquire_slot
+put "$RUN/state" Running
+put "$RUN/started" "$(now)"
+"$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-pre.json" 2>/dev/null
 
 failed=
 STAGE_NO=0

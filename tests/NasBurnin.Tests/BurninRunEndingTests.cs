@@ -6,12 +6,13 @@ using Xunit.Abstractions;
 namespace NasBurnin.Tests;
 
 /// <summary>
-/// A runner killed with kill -9 (what a crash or an impatient admin does) in each of its states: while
+/// How runs end. A runner killed with kill -9 (what a crash or an impatient admin does) in each of its states: while
 /// badblocks writes, while the heat guard holds badblocks stopped, and during a self-test. NasBurnin
 /// must not call the run Interrupted while anything of it still runs, and a second destructive start
 /// on a drive that some process holds open for writing is refused on the host before anything is written.
+/// A finished run is finalized once, however many processes refresh it at the same moment.
 /// </summary>
-public sealed class BurninOrphanTests : BurninTestBase, IClassFixture<BurninOrphanTests.Fixture>
+public sealed class BurninRunEndingTests : BurninTestBase, IClassFixture<BurninRunEndingTests.Fixture>
 {
     public sealed class Fixture : BurninRigFixture
     {
@@ -19,7 +20,7 @@ public sealed class BurninOrphanTests : BurninTestBase, IClassFixture<BurninOrph
         public Fixture() : base("--drives", "12", "--size-mib", "1024") { }
     }
 
-    public BurninOrphanTests(Fixture rig, ITestOutputHelper output) : base(rig, output) { }
+    public BurninRunEndingTests(Fixture rig, ITestOutputHelper output) : base(rig, output) { }
 
     private static string Read(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "";
 
@@ -163,5 +164,34 @@ public sealed class BurninOrphanTests : BurninTestBase, IClassFixture<BurninOrph
             Assert.False((bool)stage.Properties["Paused"].Value);
         }
         finally { File.WriteAllText(temp, "35"); }
+    }
+
+    [Fact]
+    public void Three_processes_refreshing_a_finished_run_at_once_store_its_snapshots_once()
+    {
+        if (Skip()) return;
+        File.WriteAllText(Rig!.DriveStateFile("NBT0006", "selftest_seconds"), "1");
+        long runId;
+        using (var s = Rig.Session())
+            runId = Start(s, "NBT0006", "SmartShort, SmartPostCheck");
+        var dir = Rig.RunDir("NBT0006");
+        WaitFor(() => Read(Path.Combine(dir, "state")) == "Finished", 120, "the run to finish on the host"); // no refresh has seen it yet
+
+        // Each process imports the module first, then all ask at once.
+        var go = Path.Combine(Path.GetDirectoryName(Rig.StorePath)!, "go-" + runId);
+        var script = $"Import-Module '{PsSession.Quote(RepoPaths.Manifest)}' -ErrorAction Stop; Use-BurninStore -Path '{PsSession.Quote(Rig.StorePath)}'; " +
+                     $"while (-not (Test-Path '{PsSession.Quote(go)}')) {{ Start-Sleep -Milliseconds 10 }}; (Get-BurninRun -RunId {runId}).State";
+        var children = Enumerable.Range(0, 3).Select(_ => ChildProcess.PwshAsync(script, TimeSpan.FromMinutes(3))).ToList();
+        Thread.Sleep(100);
+        File.WriteAllText(go, "");
+        foreach (var c in children)
+        {
+            var r = c.Result;
+            Out.WriteLine($"exit {r.ExitCode}: {r.StdOut.Trim()} {r.StdErr.Trim()}");
+            Assert.Equal(0, r.ExitCode);
+            Assert.Equal("Finished", r.StdOut.Trim().Split('\n').Last().Trim());
+        }
+        Assert.Equal("2", Sqlite3.Exec(Rig.StorePath, $"SELECT count(*) FROM smart_snapshots WHERE run_id = {runId};"));
+        Assert.Equal("pre,post", Sqlite3.Exec(Rig.StorePath, $"SELECT group_concat(kind) FROM (SELECT kind FROM smart_snapshots WHERE run_id = {runId} ORDER BY id);"));
     }
 }
