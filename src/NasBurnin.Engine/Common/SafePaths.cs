@@ -12,7 +12,7 @@ public static class SafePaths
     private static readonly Regex Rule = new(@"^/[A-Za-z0-9._+/-]{0,255}\z", RegexOptions.CultureInvariant);
 
     /// <summary>What is accepted, for error messages.</summary>
-    public const string Accepted = "an absolute path of letters, digits and . _ + - / without '..', spaces or shell characters";
+    public const string Accepted = "an absolute POSIX path of letters, digits and . _ + - / without '..', spaces or shell characters";
 
     /// <summary>Absolute paths of letters, digits and . _ + - / only, with no '..' component.</summary>
     public static bool IsSafe(string path) => Rule.IsMatch(path) && !path.Split('/').Contains("..");

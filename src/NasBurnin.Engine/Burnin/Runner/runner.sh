@@ -287,7 +287,7 @@ selftest_result() {
 }
 
 selftest() {
-    local kind timeout attempt waited sig0 out rc start rem t res passed text
+    local kind timeout attempt waited sig0 out rc start rem t res passed text seen
     kind=$1; timeout=$2; attempt=1
     while :; do
         smart_flat > "$SD/before.flat"
@@ -307,10 +307,14 @@ selftest() {
         log "started SMART $kind self-test (attempt $attempt, timeout $((timeout / 60)) min)"
         SELFTEST_RUNNING=1
         start=$(now)
+        seen=0
         while :; do
             sleep "$NB_POLL"
             smart_flat > "$SD/poll.flat"
-            if [ "$(selftest_sig "$SD/poll.flat")" != "$sig0" ] && ! selftest_running "$SD/poll.flat"; then break; fi
+            # Ended: seen in progress and no longer, or the log changed. A full NVMe log of identical
+            # entries does not change at all, so the log alone can miss the end.
+            if selftest_running "$SD/poll.flat"; then seen=1
+            elif [ "$seen" = 1 ] || [ "$(selftest_sig "$SD/poll.flat")" != "$sig0" ]; then break; fi
             rem=$(selftest_remaining "$SD/poll.flat")
             put "$SD/progress" "$((100 - rem)) 1 1 $kind selftest 0/0/0 0"
             t=$(temperature "$SD/poll.flat")

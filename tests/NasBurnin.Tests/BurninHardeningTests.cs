@@ -6,13 +6,14 @@ using Xunit.Abstractions;
 namespace NasBurnin.Tests;
 
 /// <summary>
-/// How runs end. A runner killed with kill -9 (what a crash or an impatient admin does) in each of its states: while
+/// Burn-in hardening on the sandbox NAS. How runs end: a runner killed with kill -9 (what a crash or an impatient admin does) in each of its states: while
 /// badblocks writes, while the heat guard holds badblocks stopped, and during a self-test. NasBurnin
 /// must not call the run Interrupted while anything of it still runs, and a second destructive start
 /// on a drive that some process holds open for writing is refused on the host before anything is written.
-/// A finished run is finalized once, however many processes refresh it at the same moment.
+/// A finished run is finalized once, however many processes refresh it at the same moment, and frees
+/// its drive without waiting for a refresh. And what refusals and confirmations say about a drive.
 /// </summary>
-public sealed class BurninRunEndingTests : BurninTestBase, IClassFixture<BurninRunEndingTests.Fixture>
+public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninHardeningTests.Fixture>
 {
     public sealed class Fixture : BurninRigFixture
     {
@@ -20,7 +21,7 @@ public sealed class BurninRunEndingTests : BurninTestBase, IClassFixture<BurninR
         public Fixture() : base("--drives", "12", "--size-mib", "1024") { }
     }
 
-    public BurninRunEndingTests(Fixture rig, ITestOutputHelper output) : base(rig, output) { }
+    public BurninHardeningTests(Fixture rig, ITestOutputHelper output) : base(rig, output) { }
 
     private static string Read(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "";
 
@@ -180,7 +181,7 @@ public sealed class BurninRunEndingTests : BurninTestBase, IClassFixture<BurninR
         // Each process imports the module first, then all ask at once.
         var go = Path.Combine(Path.GetDirectoryName(Rig.StorePath)!, "go-" + runId);
         var script = $"Import-Module '{PsSession.Quote(RepoPaths.Manifest)}' -ErrorAction Stop; Use-BurninStore -Path '{PsSession.Quote(Rig.StorePath)}'; " +
-                     $"while (-not (Test-Path '{PsSession.Quote(go)}')) {{ Start-Sleep -Milliseconds 10 }}; (Get-BurninRun -RunId {runId}).State";
+                     $"while (-not [System.IO.File]::Exists('{PsSession.Quote(go)}')) {{ [System.Threading.Thread]::Sleep(10) }}; (Get-BurninRun -RunId {runId}).State";
         var children = Enumerable.Range(0, 3).Select(_ => ChildProcess.PwshAsync(script, TimeSpan.FromMinutes(3))).ToList();
         Thread.Sleep(100);
         File.WriteAllText(go, "");
@@ -193,5 +194,56 @@ public sealed class BurninRunEndingTests : BurninTestBase, IClassFixture<BurninR
         }
         Assert.Equal("2", Sqlite3.Exec(Rig.StorePath, $"SELECT count(*) FROM smart_snapshots WHERE run_id = {runId};"));
         Assert.Equal("pre,post", Sqlite3.Exec(Rig.StorePath, $"SELECT group_concat(kind) FROM (SELECT kind FROM smart_snapshots WHERE run_id = {runId} ORDER BY id);"));
+    }
+
+    [Fact]
+    public void A_run_that_ended_on_the_host_does_not_make_its_drive_busy_before_a_refresh()
+    {
+        if (Skip()) return;
+        File.WriteAllText(Rig!.DriveStateFile("NBT0010", "selftest_seconds"), "1");
+        using var s = Rig.Session();
+        var first = Start(s, "NBT0010", "SmartShort");
+        var dir = Rig.RunDir("NBT0010");
+        WaitFor(() => Read(Path.Combine(dir, "state")) == "Finished", 120, "the run to finish on the host"); // the store still says Running
+        var second = s.Run($"{Rig.Drive("NBT0010")} | Start-BurninRun -Stage SmartShort -Confirm:$false").AssertClean().Output.Single();
+        Assert.NotEqual(first, (long)second.Properties["RunId"].Value);
+        Assert.Equal("Finished", s.Run($"Get-BurninRun -RunId {first}").AssertClean().Output.Single().Properties["State"].Value);
+        BurninRig.WaitFinished(s, (long)second.Properties["RunId"].Value);
+    }
+
+    [Fact]
+    public void The_confirmation_gives_a_small_drive_its_size_not_0_TB()
+    {
+        if (Skip()) return;
+        using var s = Rig!.Session();
+        s.Host.Answers.Enqueue("N"); // nothing starts
+        s.Run($"{Rig.Drive("NBT0008")} | Start-BurninRun -Stage SurfaceValidate");
+        var prompt = Assert.Single(s.Host.Prompts, p => p.Contains("ERASES ALL DATA", StringComparison.Ordinal));
+        Out.WriteLine(prompt);
+        Assert.Contains("536.87 MB", prompt); // 512 MiB
+        Assert.DoesNotContain("0 TB", prompt);
+    }
+
+    [Fact]
+    public void Unlocking_a_pool_member_or_a_system_drive_is_refused_naming_the_drive_and_audited()
+    {
+        if (Skip()) return;
+        using var s = Rig!.Session();
+        var e = s.Run($"{Rig.Drive("NBT0003")} | Unlock-MountedDrive -ConfirmToken 'DESTROY EXISTING DATA'").AllErrors.Single();
+        Assert.Equal("DriveRoleRefused", e.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains("Drive NBT0003 is a PoolMember drive", e.Exception.Message);
+        Assert.Contains(s.Run("Get-BurninAuditEvent -Type drive_unlock_refused -Serial NBT0003 | ForEach-Object Detail").AssertClean().Output,
+            d => d.ToString()!.Contains("PoolMember", StringComparison.Ordinal));
+
+        // The machine's own disk is in the inventory too (a System drive); a virtual disk reports no serial.
+        var system = s.Run("Get-BurninDrive | Where-Object { $_.Role -eq 'System' -and [string]::IsNullOrWhiteSpace($_.Serial) }").Output;
+        if (system.Count == 0) { Out.WriteLine("part skipped: no System drive without a serial on this machine"); return; }
+        var device = (string)system[0].Properties["Device"].Value;
+        var before = s.Run("@(Get-BurninAuditEvent -Type drive_unlock_refused).Count").AssertClean().Output.Single().BaseObject;
+        var refused = s.Run($"Get-BurninDrive | Where-Object {{ $_.Device -eq '{device}' -and $_.Role -eq 'System' }} | Unlock-MountedDrive -ConfirmToken x").AllErrors.Single();
+        Out.WriteLine(refused.Exception.Message);
+        Assert.Equal("DriveRoleRefused", refused.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains($"Drive {device} on 127.0.0.1 (no serial) is a System drive", refused.Exception.Message);
+        Assert.Equal((int)before + 1, (int)s.Run("@(Get-BurninAuditEvent -Type drive_unlock_refused).Count").AssertClean().Output.Single().BaseObject);
     }
 }
