@@ -168,7 +168,7 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
     }
 
     [Fact]
-    public void Three_processes_refreshing_a_finished_run_at_once_store_its_snapshots_once()
+    public async Task Three_processes_refreshing_a_finished_run_at_once_store_its_snapshots_once()
     {
         if (Skip()) return;
         File.WriteAllText(Rig!.DriveStateFile("NBT0006", "selftest_seconds"), "1");
@@ -178,16 +178,19 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
         var dir = Rig.RunDir("NBT0006");
         WaitFor(() => Read(Path.Combine(dir, "state")) == "Finished", 120, "the run to finish on the host"); // no refresh has seen it yet
 
-        // Each process imports the module first, then all ask at once.
-        var go = Path.Combine(Path.GetDirectoryName(Rig.StorePath)!, "go-" + runId);
-        var script = $"Import-Module '{PsSession.Quote(RepoPaths.Manifest)}' -ErrorAction Stop; Use-BurninStore -Path '{PsSession.Quote(Rig.StorePath)}'; " +
-                     $"while (-not [System.IO.File]::Exists('{PsSession.Quote(go)}')) {{ [System.Threading.Thread]::Sleep(10) }}; (Get-BurninRun -RunId {runId}).State";
-        var children = Enumerable.Range(0, 3).Select(_ => ChildProcess.PwshAsync(script, TimeSpan.FromMinutes(3))).ToList();
-        Thread.Sleep(100);
+        // Each process imports the module and says it is ready; once all are, they ask at the same moment.
+        var folder = Path.GetDirectoryName(Rig.StorePath)!;
+        var go = Path.Combine(folder, $"go-{runId}");
+        var children = Enumerable.Range(0, 3).Select(i => ChildProcess.PwshAsync(
+            $"Import-Module '{PsSession.Quote(RepoPaths.Manifest)}' -ErrorAction Stop; Use-BurninStore -Path '{PsSession.Quote(Rig.StorePath)}'; " +
+            $"[System.IO.File]::WriteAllText('{PsSession.Quote(Path.Combine(folder, $"ready-{runId}-{i}"))}', ''); " +
+            $"while (-not [System.IO.File]::Exists('{PsSession.Quote(go)}')) {{ [System.Threading.Thread]::Sleep(5) }}; (Get-BurninRun -RunId {runId}).State",
+            TimeSpan.FromMinutes(3))).ToList();
+        WaitFor(() => Directory.GetFiles(folder, $"ready-{runId}-*").Length == 3, 120, "the three processes to be ready");
         File.WriteAllText(go, "");
         foreach (var c in children)
         {
-            var r = c.Result;
+            var r = await c;
             Out.WriteLine($"exit {r.ExitCode}: {r.StdOut.Trim()} {r.StdErr.Trim()}");
             Assert.Equal(0, r.ExitCode);
             Assert.Equal("Finished", r.StdOut.Trim().Split('\n').Last().Trim());

@@ -90,8 +90,10 @@ public static partial class BackupFolder
     private static readonly ConcurrentDictionary<(string, long, DateTimeOffset), bool> GoodCache = new();
 
     /// <summary>Store depends on no other area; it learns here how to find a good backup for its damage refusal.</summary>
+#pragma warning disable CA2255 // deliberate: the registration must be in place before any store refuses a write, whoever loads the engine
     [ModuleInitializer]
     internal static void RegisterWithStore() => StoreDamage.GoodBackupFinder = NewestGood;
+#pragma warning restore CA2255
 
     /// <summary>
     /// Which daily backups rotation removes to keep the newest <paramref name="keep"/>, counting
