@@ -7,10 +7,14 @@
 # killed in each state, a second writer refused on the host, host settings gated behind an admin):
 # tests/NasBurnin.Tests/BurninHardeningTests.cs, StoreDamageTests.cs, HostGateTests.cs.
 
+BeforeDiscovery {
+    # -Skip is decided at discovery, before BeforeAll runs.
+    $script:HaveSqlite3 = [bool](Get-Command sqlite3 -ErrorAction SilentlyContinue)
+}
+
 BeforeAll {
     $script:Manifest = Join-Path $PSScriptRoot '../../out/NasBurnin/NasBurnin.psd1' | Resolve-Path
     Import-Module $script:Manifest -Force -ErrorAction Stop
-    $script:HaveSqlite3 = [bool](Get-Command sqlite3 -ErrorAction SilentlyContinue)
 
     function script:New-TestStore {
         $dir = Join-Path ([IO.Path]::GetTempPath()) ("nasburnin-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
