@@ -163,7 +163,7 @@ public class MaintenanceTests
         var target = dir.File("manual.db");
         var info = s.Run($"Backup-BurninStore -Path '{Q(target)}'").AssertClean().Output.Single();
         Assert.Equal(target, info.Properties["Path"].Value);
-        Assert.Equal(1, info.Properties["SchemaVersion"].Value);
+        Assert.Equal(StoreSchema.Latest, info.Properties["SchemaVersion"].Value);
         Assert.Equal("ok", Sqlite3.IntegrityCheck(target));
 
         var e = s.RunTerminating($"Backup-BurninStore -Path '{Q(target)}'");

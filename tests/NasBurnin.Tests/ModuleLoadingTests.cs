@@ -94,7 +94,7 @@ public class ModuleLoadingTests
         using var dir = new TempDir();
         using var s = new PsSession(storePath: dir.File("burnin.db"));
         var info = s.Run("Get-BurninStore").AssertClean().Output.Single();
-        Assert.Equal(1, (int)info.Properties["SchemaVersion"].Value);
+        Assert.Equal(StoreSchema.Latest, (int)info.Properties["SchemaVersion"].Value);
 
         var sqlite = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "Microsoft.Data.Sqlite").ToList();
         Assert.NotEmpty(sqlite);
@@ -128,7 +128,7 @@ public class ModuleLoadingTests
             """;
         var r = ChildProcess.Pwsh(script, preload: new[] { fake });
         Assert.True(r.ExitCode == 0, r.StdErr + r.StdOut);
-        Assert.Contains("schema=1", r.StdOut);
+        Assert.Contains($"schema={StoreSchema.Latest}", r.StdOut);
         Assert.Contains("ssh=127.0.0.1", r.StdOut);
         Assert.Contains("loaded=1.0.0.0@Default", r.StdOut);
         var shipped = AssemblyName.GetAssemblyName(Path.Combine(RepoPaths.ModuleDir, "deps", "Renci.SshNet.dll")).Version;

@@ -15,7 +15,7 @@ public class StoreTests
         var info = s.Run($"Use-BurninStore -Path '{PsSession.Quote(path)}' -PassThru").AssertClean().Output.Single();
         Assert.Equal(path, info.Properties["Path"].Value);
         Assert.Equal("wal", info.Properties["JournalMode"].Value);
-        Assert.Equal(1, (int)info.Properties["SchemaVersion"].Value);
+        Assert.Equal(StoreSchema.Latest, (int)info.Properties["SchemaVersion"].Value);
         s.Run("Set-BurninConfig -BackupKeep 9").AssertClean();
         if (!OperatingSystem.IsWindows())
         {

@@ -9,8 +9,10 @@ internal static class BurninMapping
     {
         var mine = stages.Where(s => s.RunId == r.Id).OrderBy(s => s.Ordinal).ToList();
         var current = mine.FirstOrDefault(s => s.State == "Running");
-        var done = mine.Count(s => s.State is "Passed" or "Failed" or "Skipped" or "Aborted" or "Interrupted");
-        var progress = mine.Count == 0 ? 0 : (done + (current?.Progress ?? 0) / 100.0) / mine.Count * 100.0;
+        // A stage that ended without its work done (Aborted, Interrupted) counts with the progress it had.
+        var done = mine.Count(s => s.State is "Passed" or "Failed" or "Skipped");
+        var partial = mine.Where(s => s.State is "Running" or "Aborted" or "Interrupted").Sum(s => s.Progress ?? 0) / 100.0;
+        var progress = mine.Count == 0 ? 0 : (done + partial) / mine.Count * 100.0;
         return new BurninRun
         {
             RunId = r.Id,
@@ -52,7 +54,7 @@ internal static class BurninMapping
             Phase = s.Phase,
             Phases = s.Phases,
             Pattern = s.Pattern,
-            Paused = s.Paused,
+            Paused = s.Paused && s.State == "Running",
             StartedAt = s.StartedAt?.UtcDateTime,
             FinishedAt = s.FinishedAt?.UtcDateTime,
             Elapsed = elapsed,

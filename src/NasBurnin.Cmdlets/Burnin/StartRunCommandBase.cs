@@ -45,6 +45,11 @@ public abstract class StartRunCommandBase : BurninCmdlet
         if (_drives.Count == 0) return;
         var store = Store;
         var actor = RequireOperator();
+        // A run the store still calls unfinished may have ended on its host since the last refresh: ask
+        // the host before refusing the drive as DriveBusy (not under -WhatIf, which changes nothing).
+        var driveIds = _drives.Select(d => d.DriveId).ToHashSet();
+        var stale = new RunRepository(store).Query(new RunQuery(UnfinishedOnly: true)).Where(r => driveIds.Contains(r.DriveId)).Select(r => r.Id).ToList();
+        if (stale.Count > 0 && !IsWhatIf) BurninHosts.Refresh(this, stale);
         var settings = new SettingsRepository(store).Get();
         var planner = new BurninPlanner(store, InventorySmartReader.Instance);
         var hosts = new HostRepository(store);
@@ -104,7 +109,7 @@ public abstract class StartRunCommandBase : BurninCmdlet
     private bool Confirm(RunPlan plan, HostRecord host)
     {
         var d = plan.Drive;
-        var size = d.CapacityBytes is { } c ? string.Create(CultureInfo.InvariantCulture, $"{c / 1e12:0.##} TB") : "unknown size";
+        var size = d.CapacityBytes is { } c ? Capacity(c) : "unknown size";
         var target = $"{d.Device} on {host.Name} (serial {d.Serial}, {d.Model}, {size}, {d.Role})";
         var action = $"Burn-in {plan.ProfileName}: {string.Join(", ", plan.Stages)}";
         if (plan.Destructive)
@@ -112,6 +117,15 @@ public abstract class StartRunCommandBase : BurninCmdlet
         var asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
         return !asked || ShouldProcess(target, action);
     }
+
+    /// <summary>Decimal units as drive labels use them: "16 TB", "960 GB", "512 MB" (a small drive is never "0 TB").</summary>
+    internal static string Capacity(long bytes) => bytes switch
+    {
+        >= 1_000_000_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e12:0.##} TB"),
+        >= 1_000_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:0.##} GB"),
+        >= 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:0.##} MB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes"),
+    };
 
     /// <summary>A placeholder shell for planning, which never talks to the host.</summary>
     private sealed class NoShell : IRemoteShell

@@ -83,10 +83,10 @@ public abstract class BurninCmdlet : PSCmdlet
     /// AdminRequired, terminating). While the users table is empty the OS user passes, with
     /// <see cref="GateResult.FirstUserSetup"/> set, so the first admin can be created.
     /// </summary>
-    internal GateResult RequireAdmin()
+    internal GateResult RequireAdmin(string action = "administer users")
     {
         var store = Store;
-        return Terminating(() => OperatorGate.RequireAdmin(store, ModuleSession.Current.SignedInOperator, Actor.CurrentSource()));
+        return Terminating(() => OperatorGate.RequireAdmin(store, ModuleSession.Current.SignedInOperator, Actor.CurrentSource(), action));
     }
 
     /// <summary>

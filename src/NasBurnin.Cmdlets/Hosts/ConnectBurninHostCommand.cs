@@ -12,7 +12,9 @@ namespace NasBurnin.Hosts;
 /// Connect-BurninHost: connect to a NAS over SSH (or locally), verify or pin its host key, record it in
 /// the store and keep the connection for this session. Host keys are never skipped: first contact needs
 /// -AcceptHostKey, -HostKeyFingerprint or a "Yes" at the prompt (which fails closed where nobody can
-/// answer); a changed key is a terminating security error.
+/// answer); a changed key is a terminating security error. Connecting again with other settings for a
+/// known host (user, key file, sudo, work folder, loop devices, a replaced key) changes that host: once
+/// the store has users it needs a signed-in admin, checked before anything connects, and is audited as host_changed.
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "BurninHost", DefaultParameterSetName = PasswordSet)]
 [OutputType(typeof(BurninHost))]
@@ -121,16 +123,19 @@ public sealed class ConnectBurninHostCommand : BurninCmdlet
     {
         var request = BuildRequest(store, name);
         var connector = new HostConnector(store);
+        var actor = connector.PlannedChanges(request).Count > 0
+            ? RequireAdmin("change the settings of a known host").Actor
+            : ModuleSession.Current.Actor;
         try
         {
-            return connector.ConnectAsync(request, ModuleSession.Current.Actor, Cancellation).GetAwaiter().GetResult();
+            return connector.ConnectAsync(request, actor, Cancellation).GetAwaiter().GetResult();
         }
         catch (HostKeyConfirmationRequired unknown)
         {
             if (!AskToTrust(name, request.Port, unknown, out var why))
                 throw HostErrors.KeyNotTrusted(name, request.Port, unknown.Fingerprint, why);
             // Connect again expecting exactly the confirmed key: a different key now is a mismatch.
-            return connector.ConnectAsync(request with { ExpectedFingerprint = unknown.Fingerprint }, ModuleSession.Current.Actor, Cancellation)
+            return connector.ConnectAsync(request with { ExpectedFingerprint = unknown.Fingerprint }, actor, Cancellation)
                 .GetAwaiter().GetResult();
         }
     }

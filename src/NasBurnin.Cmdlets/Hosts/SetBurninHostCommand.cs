@@ -8,7 +8,9 @@ namespace NasBurnin.Hosts;
 /// <summary>
 /// Set-BurninHost: per-host tool paths, work folder, sudo, parallel-run limit and loop devices. Paths are checked
 /// before anything is written (absolute, no spaces, shell characters or '..'), so -WhatIf and the real
-/// run refuse the same values. Only HostName and Port bind from the pipeline.
+/// run refuse the same values. Only HostName and Port bind from the pipeline. Tool paths decide what
+/// runs as root on the NAS, so once the store has users only a signed-in admin may change them (or
+/// anything else here); every change is audited as host_changed, each setting before and after.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "BurninHost", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(BurninHost))]
@@ -69,6 +71,7 @@ public sealed class SetBurninHostCommand : BurninCmdlet
         }));
 
         var store = Store;
+        var actor = changes != new HostChanges() ? RequireAdmin("change host settings").Actor : null;
         var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
         var repo = new HostRepository(store);
         var pool = ModuleSession.Current.Shells;
@@ -77,7 +80,7 @@ public sealed class SetBurninHostCommand : BurninCmdlet
             var target = host.ToString();
             if (changes != new HostChanges() && ShouldProcess(target, $"Set {Describe(changes)}"))
             {
-                if (!PerItem(() => repo.Update(host.Id, changes), host.Name)) continue;
+                if (!PerItem(() => repo.Update(host.Id, changes, actor), host.Name)) continue;
             }
             if (PassThru)
             {

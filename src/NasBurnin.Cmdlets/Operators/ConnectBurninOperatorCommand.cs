@@ -36,6 +36,8 @@ public sealed class ConnectBurninOperatorCommand : BurninCmdlet
         if (previous is not null && !string.Equals(previous, user.UserName, StringComparison.OrdinalIgnoreCase))
             new LoginService(store).SignOut(previous, source);
         session.SignIn(user.UserName, store.Path, store.Clock.UtcNow);
+        if (store.Damage is { } damage)
+            WriteWarning($"Signed in, but not recorded: the store is damaged and takes no writes ({damage.Finding}). Restore it with Restore-BurninStore.");
         WriteVerbose($"Signed in to '{store.Path}' as '{user.UserName}' from {source}.");
         if (PassThru)
             WriteObject(OperatorView.Current(store));

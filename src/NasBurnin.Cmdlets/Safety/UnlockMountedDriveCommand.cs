@@ -36,7 +36,7 @@ public sealed class UnlockMountedDriveCommand : BurninCmdlet
         var actor = RequireOperator();
         var facts = Terminating(() => new BurninPlanner(store, InventorySmartReader.Instance).LoadDrive(Drive.DriveId), Drive);
         var role = facts.Role ?? "";
-        var name = $"{facts.Device} on {facts.HostName} (serial {facts.Serial}, {role})";
+        var name = $"{facts.Device} on {facts.HostName} ({(string.IsNullOrWhiteSpace(facts.Serial) ? "no serial" : "serial " + facts.Serial)}, {role})";
         if (!ShouldProcess(name, $"Unlock for destructive stages for {ValidFor}"))
             return;
         var token = ConfirmToken;
@@ -45,7 +45,7 @@ public sealed class UnlockMountedDriveCommand : BurninCmdlet
         if (token is null && DriveRoles.NeedsUnlock(role)) return;
         if (PerItem(() =>
             {
-                var u = new DriveUnlockService(store).Unlock(facts.Id, facts.Serial ?? "", role, facts.HostName ?? "", token ?? "", ValidFor, actor);
+                var u = new DriveUnlockService(store).Unlock(facts.Id, facts.Serial ?? "", facts.Device, role, facts.HostName ?? "", token ?? "", ValidFor, actor);
                 WriteObject(new BurninDriveUnlock
                 {
                     UnlockId = u.Id, DriveId = u.DriveId, HostName = facts.HostName ?? "", Serial = u.Serial, Role = u.Role,

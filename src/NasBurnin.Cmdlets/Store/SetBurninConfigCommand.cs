@@ -6,7 +6,8 @@ namespace NasBurnin.Store;
 
 /// <summary>
 /// Set-BurninConfig: change settings. Every value is checked before anything is written, so one bad
-/// value leaves all settings as they were. The accepted ranges live in the engine, in one place.
+/// value leaves all settings as they were. The accepted ranges live in the engine, in one place. Every
+/// change is audited as config_changed, each setting before and after.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "BurninConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(BurninConfig))]
@@ -50,7 +51,7 @@ public sealed class SetBurninConfigCommand : BurninCmdlet
         var store = Store;
         // Settings change what later runs and retention do (a short LogRetentionDays prunes logs): once
         // the store has users, only a signed-in operator may change them.
-        if (changes.Count > 0) RequireOperator();
+        var actor = changes.Count > 0 ? RequireOperator() : null;
         if (changes.Count == 0)
         {
             WriteWarning("No setting was given; nothing changed. Name a setting, for example -LogRetentionDays 35.");
@@ -62,7 +63,7 @@ public sealed class SetBurninConfigCommand : BurninCmdlet
                 Terminating(() => SettingDefinitions.Find(kv.Key).Normalize(kv.Value), kv.Key);
             var description = string.Join(", ", changes.Select(kv => $"{kv.Key} = {kv.Value}"));
             if (ShouldProcess(store.Path, $"Set {description}"))
-                Terminating(() => new SettingsRepository(store).Set(changes), store.Path);
+                Terminating(() => new SettingsRepository(store).Set(changes, actor), store.Path);
         }
         if (PassThru)
             WriteObject(BurninConfig.From(Terminating(() => new SettingsRepository(store).Get(), store.Path), store.Path));

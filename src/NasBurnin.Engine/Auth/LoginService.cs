@@ -12,6 +12,8 @@ namespace NasBurnin.Engine.Auth;
 /// <item>An unknown user name is checked against <see cref="IPasswordHasher.DummyHash"/> (the same
 /// bcrypt work), counts toward a lockout like a known name, and gets the same error.</item>
 /// <item>bcrypt runs outside any transaction, so a sign-in never holds the store's write lock for it.</item>
+/// <item>A store marked damaged takes no writes: the password is still checked against it (and its
+/// recorded lockouts still hold), but nothing is recorded, so an operator can still sign in to restore it.</item>
 /// </list>
 /// </summary>
 public sealed class LoginService
@@ -34,6 +36,7 @@ public sealed class LoginService
             throw new BurninException("NoUsers", ErrorKind.InvalidOperation,
                 $"The store '{_store.Path}' has no NasBurnin users yet, so there is nobody to sign in as. Create the first admin with New-BurninUser.") { Target = _store.Path };
         var user = Authenticate(name, password, source, "sign-in");
+        if (_store.Damage is not null) return user; // not recorded: the store takes no writes
         return _store.Write((c, tx) =>
         {
             var now = _store.Clock.UtcNow;
@@ -45,8 +48,11 @@ public sealed class LoginService
     }
 
     /// <summary>Records a sign-out of <paramref name="userName"/> (Disconnect-BurninOperator).</summary>
-    public void SignOut(string userName, string source) =>
-        new AuditLog(_store).Record(AuditTypes.Logout, new Actor(userName, source), "signed out");
+    /// <remarks>A damaged store takes no writes: the sign-out then happens without being recorded.</remarks>
+    public void SignOut(string userName, string source)
+    {
+        if (_store.Damage is null) new AuditLog(_store).Record(AuditTypes.Logout, new Actor(userName, source), "signed out");
+    }
 
     /// <summary>
     /// Changes a password given the current one. The new one is checked against the rules before the
@@ -103,7 +109,7 @@ public sealed class LoginService
                 $"The NasBurnin user '{name}' is disabled. An admin can enable it with Set-BurninUser -UserName {name} -Disabled:$false.") { Target = name };
         }
 
-        var lockedNow = _store.Write((c, tx) =>
+        var lockedNow = _store.Damage is not null ? null : _store.Write((c, tx) =>
         {
             var until = LockoutPolicy.RecordFailure(c, tx, name, source, now);
             // Deliberately the same detail for unknown names and wrong passwords: the audit trail is
@@ -120,8 +126,10 @@ public sealed class LoginService
             $"Sign-in as '{name}' failed: unknown user name or wrong password. After {LockoutPolicy.MaxFailures} failures within {LockoutPolicy.Window.TotalMinutes:0} minutes this source is locked out for {LockoutPolicy.LockDuration.TotalMinutes:0} minutes.") { Target = name };
     }
 
-    private void RecordRefusal(string name, string source, string detail) =>
-        new AuditLog(_store).Record(AuditTypes.LoginFailed, new Actor(name, source), detail);
+    private void RecordRefusal(string name, string source, string detail)
+    {
+        if (_store.Damage is null) new AuditLog(_store).Record(AuditTypes.LoginFailed, new Actor(name, source), detail);
+    }
 
     /// <summary>One message for every refusal of a locked pair: it names when to try again and nothing about the password.</summary>
     private static BurninException LockedOut(string name, string source, DateTimeOffset until) =>

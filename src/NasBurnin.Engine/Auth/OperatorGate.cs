@@ -24,15 +24,16 @@ public static class OperatorGate
     /// the OS user passes instead (first-user setup: someone must create the first admin), and
     /// <see cref="GateResult.FirstUserSetup"/> says so; the insert re-checks emptiness in its transaction.
     /// </summary>
-    public static GateResult RequireAdmin(BurninStore store, string? signedInUser, string source) =>
-        Resolve(store, signedInUser, source, admin: true);
+    /// <param name="action">What the admin is needed for, for the refusal ("administer users", "change host settings").</param>
+    public static GateResult RequireAdmin(BurninStore store, string? signedInUser, string source, string action = "administer users") =>
+        Resolve(store, signedInUser, source, admin: true, action);
 
-    private static GateResult Resolve(BurninStore store, string? signedInUser, string source, bool admin) =>
+    private static GateResult Resolve(BurninStore store, string? signedInUser, string source, bool admin, string adminAction = "administer users") =>
         store.Read(c =>
         {
             if (!UserRepository.AnyUsers(c, null))
                 return new GateResult(Actor.OsUser() with { Source = source }, FirstUserSetup: true);
-            var action = admin ? "administer users" : "do this";
+            var action = admin ? adminAction : "do this";
             if (signedInUser is null)
                 throw SignInRequired($"This store has NasBurnin users, so you must sign in to {action}. Sign in with {SignInCommand} -Credential <user name>.");
             var user = UserRepository.Find(c, null, signedInUser, store.Clock.UtcNow);
@@ -41,7 +42,7 @@ public static class OperatorGate
             if (user.IsDisabled)
                 throw SignInRequired($"The signed-in operator '{user.UserName}' has been disabled. Sign in as an enabled user with {SignInCommand} -Credential <user name>.");
             if (admin && !user.IsAdmin)
-                throw AdminRequiredError("administer users", user.UserName);
+                throw AdminRequiredError(adminAction, user.UserName);
             return new GateResult(new Actor(user.UserName, source), FirstUserSetup: false);
         });
 

@@ -132,10 +132,12 @@ public sealed class BurninPlanner
         return m.Success && int.TryParse(m.Groups[1].Value, out var n) ? n : 1;
     }
 
-    private static string Name(DriveFacts d) => $"Drive {d.Serial ?? "(no serial)"} ({d.Device} on {d.HostName ?? "?"})";
+    private static string Name(DriveFacts d) => string.IsNullOrWhiteSpace(d.Serial)
+        ? $"Drive {d.Device} on {d.HostName ?? "?"} (no serial)"
+        : $"Drive {d.Serial} ({d.Device} on {d.HostName ?? "?"})";
 
     private static BurninException Refuse(string id, ErrorKind kind, DriveFacts d, string message) =>
-        new(id, kind, message) { Target = d.Serial ?? d.Device };
+        new(id, kind, message) { Target = string.IsNullOrWhiteSpace(d.Serial) ? d.Device : d.Serial };
 
     private BurninException AuditedRefusal(DriveFacts d, Actor actor, bool audit, string id, string message)
     {

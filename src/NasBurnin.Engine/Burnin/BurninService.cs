@@ -118,8 +118,23 @@ public sealed class BurninService
             if (result.ExitCode != 0)
                 throw new BurninException("RunStopFailed", ErrorKind.InvalidOperation,
                     $"Stopping runs on {host.HostName} failed (exit {result.ExitCode}): {Tail(result.StdErr)}") { Target = host.HostName };
+            var survivors = result.StdOut.Split('\n').Where(l => l.StartsWith("@@STOPPED ", StringComparison.Ordinal))
+                .Select(l => l.Split(' ', 4)).Where(p => p.Length == 4 && p[2] == "Survivors")
+                .ToDictionary(p => p[1], p => p[3].Trim(), StringComparer.Ordinal);
             foreach (var r in group)
-                new AuditLog(_store).Record("burnin_stopped", actor, $"run {r.Id} ({r.State}) stopped", host.HostName, r.Serial, r.Id);
+            {
+                if (survivors.TryGetValue(r.RemoteId!, out var left))
+                    new AuditLog(_store).Record("burnin_stop_incomplete", actor, $"run {r.Id} ({r.State}): still alive after SIGKILL: {left}", host.HostName, r.Serial, r.Id);
+                else
+                    new AuditLog(_store).Record("burnin_stopped", actor, $"run {r.Id} ({r.State}) stopped", host.HostName, r.Serial, r.Id);
+            }
+            if (survivors.Count > 0)
+            {
+                await RefreshAsync(host, settings, ct).ConfigureAwait(false);
+                throw new BurninException("RunStopIncomplete", ErrorKind.InvalidOperation,
+                    $"Processes of {survivors.Count} run(s) on {host.HostName} are still alive after SIGKILL ({string.Join("; ", survivors.Values)}), " +
+                    "usually stuck in I/O on a failing drive. Those runs stay Running until the processes are gone; run Stop-BurninRun again, or check the drive on the host.") { Target = host.HostName };
+            }
         }
         await RefreshAsync(host, settings, ct).ConfigureAwait(false);
     }

@@ -45,6 +45,11 @@ public sealed class RemoteRunStatus
     public List<RunnerEvent> Events { get; } = new();
     public string? SmartPre { get; set; }
     public string? SmartPost { get; set; }
+    /// <summary>
+    /// The runner is gone but processes of its group survived SIGKILL (stuck in uninterruptible I/O):
+    /// "pid N (name), ...". The run is not Interrupted while they live.
+    /// </summary>
+    public string? Survivors { get; set; }
 
     public bool IsFinal => State is "Finished" or "Aborted" or "Interrupted";
 }
@@ -104,6 +109,7 @@ public static class RemoteRunStatusParser
         {
             case "state": run.State = value; break;
             case "alive": run.Alive = value == "1"; break;
+            case "survivors": run.Survivors = value; break;
             case "current": run.Current = int.TryParse(value, out var c) ? c : null; break;
             case "started": run.Started = Epoch(value); break;
             case "finished": run.Finished = Epoch(value); break;

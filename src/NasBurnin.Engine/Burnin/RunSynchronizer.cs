@@ -7,7 +7,10 @@ namespace NasBurnin.Engine.Burnin;
 /// <summary>
 /// Brings the store up to date with what the runners on a host report: states, progress, stalls,
 /// runner events (as audit events), and for finished runs their logs, SMART snapshots and verdict.
-/// One transaction per run, so a reader never sees a run half-updated.
+/// One transaction per run, so a reader never sees a run half-updated. Several processes may refresh
+/// the same run at once (a session, a scheduled sync): each transaction re-reads the run's state and
+/// event count first, so a run is finalized once, its snapshots stored once (a unique index backs
+/// that up) and each runner event audited once.
 /// </summary>
 public sealed class RunSynchronizer
 {
@@ -27,6 +30,10 @@ public sealed class RunSynchronizer
         var now = _store.Clock.UtcNow;
         _store.Write((c, tx) =>
         {
+            // What the store holds now, inside the write lock: another process may have finished this run
+            // (or taken its events) since the caller read it.
+            if (Current(c, tx, run.Id) is not { } current || RunStates.IsFinal(current.State)) return;
+            run = run with { State = current.State, EventsSeen = current.EventsSeen };
             if (remote is null || remote.Missing)
             {
                 MarkGone(c, tx, run, now);
@@ -61,6 +68,11 @@ public sealed class RunSynchronizer
                 (result, reasons) = Finalize(c, tx, run, remote, state, now);
                 StoreSnapshots(c, tx, run, remote, now);
             }
+            else if (remote.Survivors is { } survivors)
+            {
+                reasons = new[] { $"the runner on {run.HostName} stopped, but processes of its run are still alive after SIGKILL: {survivors}. " +
+                                  "The run is not called Interrupted until they are gone; every refresh tries again." };
+            }
             using var cmd = c.CreateCommand();
             cmd.Transaction = tx;
             cmd.CommandText = """
@@ -79,6 +91,18 @@ public sealed class RunSynchronizer
             cmd.Parameters.AddWithValue("$id", run.Id);
             cmd.ExecuteNonQuery();
         });
+    }
+
+    private sealed record RunRow(string State, int EventsSeen);
+
+    private static RunRow? Current(SqliteConnection c, SqliteTransaction tx, long runId)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT state, events_seen FROM burnin_runs WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", runId);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? new RunRow(r.GetString(0), (int)r.GetInt64(1)) : null;
     }
 
     private sealed record StageRow(long Id, string State, double? Progress, DateTimeOffset? LastProgressAt, DateTimeOffset? StartedAt);
@@ -120,7 +144,8 @@ public sealed class RunSynchronizer
         cmd.Parameters.AddWithValue("$phase", p is { Phases: > 1 } ? p.Phase : DBNull.Value);
         cmd.Parameters.AddWithValue("$phases", p is { Phases: > 1 } ? p.Phases : DBNull.Value);
         cmd.Parameters.AddWithValue("$pattern", p is { Pattern.Length: > 0 } ? p.Pattern : DBNull.Value);
-        cmd.Parameters.AddWithValue("$paused", p?.Paused == true ? 1 : 0);
+        // A stage that ended is not paused, whatever its last progress line said (an Interrupted heat pause).
+        cmd.Parameters.AddWithValue("$paused", p?.Paused == true && rs.State == "Running" ? 1 : 0);
         cmd.Parameters.AddWithValue("$summary", (object?)rs.Summary ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$started", rs.Started is { } s ? StoreTime.Format(s) : DBNull.Value);
         cmd.Parameters.AddWithValue("$finished", rs.Finished is { } f ? StoreTime.Format(f) : DBNull.Value);
@@ -169,6 +194,18 @@ public sealed class RunSynchronizer
             cmd.Parameters.AddWithValue("$log", rs.Log);
             cmd.Parameters.AddWithValue("$r", run.Id);
             cmd.Parameters.AddWithValue("$o", ordinal);
+            cmd.ExecuteNonQuery();
+        }
+        if (state is RunStates.Aborted or RunStates.Interrupted)
+        {
+            // Stages the host never got to (no state file there) end with the run, not stay Pending.
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "UPDATE burnin_stages SET state = $s, summary = COALESCE(summary, $why), finished_at = COALESCE(finished_at, $now) WHERE run_id = $r AND state IN ('Pending', 'Running')";
+            cmd.Parameters.AddWithValue("$s", state);
+            cmd.Parameters.AddWithValue("$why", state == RunStates.Aborted ? "aborted by operator" : "interrupted: the runner stopped before this stage began");
+            cmd.Parameters.AddWithValue("$now", StoreTime.Format(now));
+            cmd.Parameters.AddWithValue("$r", run.Id);
             cmd.ExecuteNonQuery();
         }
         if (state == RunStates.Aborted) return (RunResults.Aborted, new[] { "aborted by operator" });

@@ -13,9 +13,11 @@ public static class RunnerScripts
     private const string SpecEnd = "NASBURNIN_SPEC_EOF";
     private const string FileEnd = "NASBURNIN_FILE_EOF";
 
-    /// <summary>kill -0 succeeds on a zombie, and a slow init leaves killed runners as zombies: check /proc too (the runner has the same function).</summary>
-    private const string AliveFunction =
-        "alive() { kill -0 \"$1\" 2>/dev/null || return 1; [ -r \"/proc/$1/stat\" ] || return 0; ! grep -q '^[0-9]* (.*) Z' \"/proc/$1/stat\" 2>/dev/null; }\n";
+    /// <summary>
+    /// Liveness, ending a run's process group and final stage marks: runctl.sh, the runner's own
+    /// functions, so the runner, the status script and the stop script decide these the same way.
+    /// </summary>
+    private static string RunControl => RunnerFiles.Files["runctl.sh"] + "\n";
 
     /// <summary>Remote ids sort by creation time, so the host-side queue is first come, first served.</summary>
     public static string NewRemoteId(DateTimeOffset now, int index) =>
@@ -36,6 +38,7 @@ public static class RunnerScripts
             var target = PosixShell.Quote($"{InstallDir(workDir)}/{name}");
             sb.Append($"if [ ! -s {target} ]; then cat > {target}.tmp$$ <<'{FileEnd}'\n{text.TrimEnd('\n')}\n{FileEnd}\nmv -f {target}.tmp$$ {target}; fi\n");
         }
+        // Without setsid the runner has no process group of its own and refuses destructive stages.
         sb.Append("if command -v setsid >/dev/null 2>&1; then DETACH=setsid; else DETACH=; fi\n");
         foreach (var run in runs)
         {
@@ -44,39 +47,44 @@ public static class RunnerScripts
             sb.Append($": > {w}/queue/{PosixShell.Quote(run.RemoteId)}\n");
             sb.Append($"echo Queued > {dir}/state\n");
             sb.Append($"$DETACH nohup /bin/sh {bin}/runner.sh {dir} </dev/null >/dev/null 2>&1 &\n");
-            sb.Append($"echo $! > {dir}/pid\n");
+            // Atomic, like every file the status script reads: an empty pid file would read as a dead runner.
+            sb.Append($"echo $! > {dir}/pid.tmp && mv -f {dir}/pid.tmp {dir}/pid\n");
             sb.Append($"echo \"@@STARTED {run.RemoteId} $!\"\n");
         }
         return sb.ToString();
     }
 
     /// <summary>
-    /// Reads the state of runs. A run whose runner is gone without a final state (kill -9, a reboot) is
-    /// marked Interrupted on the host itself, its process group is killed and its queue slot freed, so
-    /// every client sees the same answer. With <paramref name="withFiles"/> the logs and SMART snapshots
-    /// are included (for runs the engine is about to finalize).
+    /// Reads the state of runs. A run whose runner is gone without a final state (kill -9, a reboot) has
+    /// its process group killed; once none of it is left it is marked Interrupted on the host itself and
+    /// its queue slot freed, so every client sees the same answer. While processes of the group survive
+    /// SIGKILL the run stays Running and <c>@@F survivors</c> names them. With <paramref name="withFiles"/>
+    /// the logs and SMART snapshots are included (for runs the engine is about to finalize).
     /// </summary>
     public static string Status(string workDir, IEnumerable<string> remoteIds, IReadOnlySet<string>? withFiles = null)
     {
         var w = PosixShell.Quote(RemoteNames.RequireSafePath(workDir, "work folder"));
         var sb = new StringBuilder();
-        sb.Append($"W={w}\n").Append(AliveFunction);
+        sb.Append(RunControl).Append($"W={w}\n");
         sb.Append("""
             show() { [ -f "$1" ] && printf '%s\n' "$(head -c 4000 "$1" | tr '\n' ' ')"; }
             dump() { echo "@@BEGIN $1"; [ -f "$2" ] && cat "$2"; echo; echo "@@END $1"; }
             status() {
               R="$W/runs/$1"; echo "@@RUN $1"
               if [ ! -d "$R" ]; then echo "@@MISSING"; return; fi
-              st=$(cat "$R/state" 2>/dev/null); pid=$(cat "$R/pid" 2>/dev/null)
-              alive=0; [ -n "$pid" ] && alive "$pid" && alive=1
+              st=$(cat "$R/state" 2>/dev/null)
+              nb_runner "$R"; alive=$NB_LIVE
+              # No pid yet: the start script is still between writing the state and the pid. Only a run
+              # that has had no pid for minutes is taken for dead.
+              [ -z "$NB_PID" ] && [ -n "$(find "$R/spec" -mmin -5 2>/dev/null)" ] && alive=1
               if [ "$alive" = 0 ] && { [ "$st" = Running ] || [ "$st" = Queued ]; }; then
-                [ -n "$pid" ] && kill -KILL -- "-$pid" 2>/dev/null
-                for s in "$R"/stages/*; do
-                  [ -f "$s/state" ] || continue
-                  case $(cat "$s/state") in Running|Pending) echo Interrupted > "$s/state"; echo "interrupted: the runner stopped without finishing (killed, or the host restarted)" > "$s/summary"; date +%s > "$s/finished";; esac
-                done
-                for slot in "$W"/slots/*; do [ "$(cat "$slot/pid" 2>/dev/null)" = "$pid" ] && rm -rf "$slot"; done
-                rm -f "$W/queue/$1"; echo Interrupted > "$R/state"; date +%s > "$R/finished"; st=Interrupted
+                if nb_end_run "$R"; then
+                  nb_mark "$R" Interrupted "interrupted: the runner stopped without finishing (killed, or the host restarted)"
+                  nb_release "$W" "$1" "$NB_PID"
+                  date +%s > "$R/finished"; echo Interrupted > "$R/state"; st=Interrupted
+                else
+                  echo "@@F survivors $NB_DESC"
+                fi
               fi
               echo "@@F state $st"; echo "@@F alive $alive"
               for f in current started finished; do [ -f "$R/$f" ] && echo "@@F $f $(cat "$R/$f")"; done
@@ -103,22 +111,35 @@ public static class RunnerScripts
         return sb.ToString();
     }
 
-    /// <summary>Stops runs: TERM to the runner's process group (its trap aborts the self-test and marks stages), then KILL what is left.</summary>
+    /// <summary>
+    /// Stops runs: TERM to the runner's process group (its trap aborts the self-test, ends its children
+    /// and marks the stages), then SIGKILL for whatever is left of the group. Stages are called Aborted
+    /// only once no process of the group is alive; otherwise <c>@@STOPPED id Survivors ...</c> names them.
+    /// </summary>
     public static string Stop(string workDir, IEnumerable<(string RemoteId, string Device, string Smartctl)> runs)
     {
         var w = PosixShell.Quote(RemoteNames.RequireSafePath(workDir, "work folder"));
-        var sb = new StringBuilder($"W={w}\n");
-        sb.Append(AliveFunction);
+        var sb = new StringBuilder(RunControl).Append($"W={w}\n");
+        sb.Append("""
+            stop() {
+              R="$W/runs/$1"
+              nb_runner "$R"
+              if [ "$NB_LIVE" = 1 ]; then
+                kill -TERM "-$NB_PGID" 2>/dev/null || kill -TERM "$NB_PID" 2>/dev/null
+                i=0; while alive "$NB_PID" && [ $i -lt 100 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i + 1)); done
+              fi
+              if ! nb_end_run "$R"; then echo "@@STOPPED $1 Survivors $NB_DESC"; return; fi
+              nb_release "$W" "$1" "$NB_PID"
+              nb_mark "$R" Aborted "aborted by operator"
+              st=$(cat "$R/state" 2>/dev/null); case $st in Finished|Aborted|Interrupted) ;; *) date +%s > "$R/finished"; echo Aborted > "$R/state";; esac
+              echo "@@STOPPED $1 $(cat "$R/state" 2>/dev/null)"
+            }
+
+            """);
         foreach (var (id, device, smartctl) in runs)
         {
-            var r = $"\"$W/runs/\"{PosixShell.Quote(id)}";
-            sb.Append($"pid=$(cat {r}/pid 2>/dev/null)\n");
-            sb.Append("if [ -n \"$pid\" ] && alive \"$pid\"; then kill -TERM -- \"-$pid\" 2>/dev/null || kill -TERM \"$pid\"; i=0; while alive \"$pid\" && [ $i -lt 20 ]; do sleep 0.5; i=$((i+1)); done; kill -KILL -- \"-$pid\" 2>/dev/null; fi\n");
+            sb.Append($"stop {PosixShell.Quote(id)}\n");
             sb.Append($"{PosixShell.Join(smartctl, "-X", RemoteNames.RequireDevicePath(device))} >/dev/null 2>&1 || true\n");
-            sb.Append($"rm -f \"$W/queue/\"{PosixShell.Quote(id)}\n");
-            sb.Append($"st=$(cat {r}/state 2>/dev/null); case $st in Finished|Aborted|Interrupted) ;; *) echo Aborted > {r}/state; date +%s > {r}/finished;; esac\n");
-            sb.Append($"for s in {r}/stages/*; do [ -f \"$s/state\" ] || continue; case $(cat \"$s/state\") in Running|Pending) echo Aborted > \"$s/state\"; echo 'aborted by operator' > \"$s/summary\"; date +%s > \"$s/finished\";; esac; done\n");
-            sb.Append($"echo \"@@STOPPED {id} $(cat {r}/state 2>/dev/null)\"\n");
         }
         return sb.ToString();
     }

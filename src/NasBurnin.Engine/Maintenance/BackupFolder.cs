@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Engine.Maintenance;
 
@@ -55,6 +59,41 @@ public static partial class BackupFolder
         }
         return list.OrderByDescending(b => b.Date).ToList();
     }
+
+    /// <summary>
+    /// The newest daily backup beside the store that passes <c>PRAGMA quick_check</c>, or null. For the
+    /// advice in a damaged store's refusal; each file's answer is remembered while it is unchanged.
+    /// </summary>
+    public static string? NewestGood(string storePath)
+    {
+        foreach (var b in List(DefaultFor(storePath)))
+        {
+            var key = (b.Path, b.SizeBytes, b.LastWriteTime);
+            if (!GoodCache.TryGetValue(key, out var good))
+            {
+                try
+                {
+                    using var c = SqliteFiles.OpenUnpooled(b.Path, SqliteOpenMode.ReadOnly);
+                    using var cmd = c.CreateCommand();
+                    cmd.CommandText = "PRAGMA quick_check";
+                    cmd.CommandTimeout = 0;
+                    good = cmd.ExecuteScalar() as string == "ok";
+                }
+                catch (SqliteException) { good = false; }
+                GoodCache[key] = good;
+            }
+            if (good) return b.Path;
+        }
+        return null;
+    }
+
+    private static readonly ConcurrentDictionary<(string, long, DateTimeOffset), bool> GoodCache = new();
+
+    /// <summary>Store depends on no other area; it learns here how to find a good backup for its damage refusal.</summary>
+#pragma warning disable CA2255 // deliberate: the registration must be in place before any store refuses a write, whoever loads the engine
+    [ModuleInitializer]
+    internal static void RegisterWithStore() => StoreDamage.GoodBackupFinder = NewestGood;
+#pragma warning restore CA2255
 
     /// <summary>
     /// Which daily backups rotation removes to keep the newest <paramref name="keep"/>, counting

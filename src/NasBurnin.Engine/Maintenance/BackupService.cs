@@ -71,6 +71,8 @@ public sealed class BackupService
     public BackupInfo Backup(BackupTarget target, CancellationToken ct = default, Actor? auditAs = null)
     {
         CheckTarget(target);
+        // A damaged store is never copied over a backup: the backups are what it is restored from.
+        if (_store.Damage is { } damage) throw _store.DamageRefusal(damage);
         ct.ThrowIfCancellationRequested();
         var sw = Stopwatch.StartNew();
         var folder = Path.GetDirectoryName(target.Path)!;
@@ -95,6 +97,9 @@ public sealed class BackupService
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw Failure(e, target.Path, folder); }
                 catch (CopyNotIntactException e)
                 {
+                    // The copy is only as good as its source: if the store fails too, it is marked damaged.
+                    if (_store.QuickCheck("Backup-BurninStore (the copy failed integrity_check)") != "ok")
+                        throw _store.DamageRefusal();
                     throw new BurninException("BackupNotIntact", ErrorKind.InvalidData,
                         $"The new backup '{target.Path}' failed its integrity check, so it was discarded: {e.Message}. The store or the backup disk may be damaged; run Test-BurninHealth and check the disk.") { Target = target.Path };
                 }

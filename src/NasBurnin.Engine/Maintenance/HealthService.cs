@@ -16,12 +16,13 @@ public sealed record HealthReport(string StorePath, DateTimeOffset CheckedAt, IR
 }
 
 /// <summary>
-/// The checks a monitoring task runs: the store takes a committed write, every host synced within
-/// three poll intervals, every host answers on its SSH port. A failed check becomes an unhealthy row;
-/// nothing here throws except cancellation.
+/// The checks a monitoring task runs: the store is intact (PRAGMA quick_check) and takes a committed
+/// write, every host synced within three poll intervals, every host answers on its SSH port. A failed
+/// check becomes an unhealthy row; nothing here throws except cancellation.
 /// </summary>
 public sealed class HealthService
 {
+    public const string StoreIntact = "StoreIntact";
     public const string StoreWritable = "StoreWritable";
     public const string InventoryFresh = "InventoryFresh";
     public const string HostReachable = "HostReachable";
@@ -47,11 +48,24 @@ public sealed class HealthService
         try
         {
             store = openStore();
-            checks.Add(ProbeWrite(store));
         }
         catch (Exception e) when (e is BurninException or SqliteException or IOException or UnauthorizedAccessException)
         {
+            if (e is BurninException { ErrorId: "StoreCorrupt" or "StoreEmpty" })
+                checks.Add(new HealthCheck(StoreIntact, storePath, false, e.Message));
             checks.Add(new HealthCheck(StoreWritable, storePath, false, $"The store cannot be written: {e.Message}"));
+        }
+        if (store is not null)
+        {
+            checks.Add(Intact(store));
+            try
+            {
+                checks.Add(ProbeWrite(store));
+            }
+            catch (Exception e) when (e is BurninException or SqliteException or IOException or UnauthorizedAccessException)
+            {
+                checks.Add(new HealthCheck(StoreWritable, storePath, false, $"The store cannot be written: {e.Message}"));
+            }
         }
 
         var clock = store?.Clock ?? SystemClock.Instance;
@@ -82,6 +96,36 @@ public sealed class HealthService
             ? new HealthCheck(RunsProgressing, "runs", true, "No run is stalled.")
             : new HealthCheck(RunsProgressing, "runs", false,
                 "Stalled (no progress for StallHours): " + string.Join("; ", stalled.Select(r => $"run {r.Id} {r.Device} on {r.HostName} (serial {r.Serial})")));
+    }
+
+    /// <summary>
+    /// PRAGMA quick_check over the whole file (it reads every page, which is why it runs here and not on
+    /// every open). Damage marks the store, so every process stops writing to it. A store marked damaged
+    /// earlier that now passes a full integrity_check (repaired or replaced by hand) is unmarked.
+    /// </summary>
+    private static HealthCheck Intact(BurninStore store)
+    {
+        var sw = Stopwatch.StartNew();
+        var marked = store.Damage;
+        string quick;
+        try { quick = store.QuickCheck("Test-BurninHealth (PRAGMA quick_check)"); }
+        catch (Exception e) when (e is BurninException or SqliteException or IOException)
+        {
+            return new HealthCheck(StoreIntact, store.Path, false, $"PRAGMA quick_check could not run: {e.Message}");
+        }
+        if (quick != "ok")
+            return new HealthCheck(StoreIntact, store.Path, false,
+                $"PRAGMA quick_check found damage: {quick}. " + store.DamageRefusal().Message);
+        if (marked is null)
+            return new HealthCheck(StoreIntact, store.Path, true,
+                $"PRAGMA quick_check: ok ({SqliteFiles.FormatBytes(SqliteFiles.SizeWithWal(store.Path))} checked in {sw.ElapsedMilliseconds} ms).");
+        var full = store.IntegrityCheck();
+        if (full != "ok")
+            return new HealthCheck(StoreIntact, store.Path, false,
+                $"PRAGMA quick_check passes, but integrity_check does not: {full}. " + store.DamageRefusal(marked).Message);
+        StoreDamage.Clear(store.Path);
+        return new HealthCheck(StoreIntact, store.Path, true,
+            $"The damage recorded at {StoreTime.Format(marked.FoundAt)} by {marked.FoundBy} ({marked.Finding}) is no longer found: quick_check and integrity_check pass, so the store takes writes again.");
     }
 
     /// <summary>A real write: upsert a probe row and commit, then read it back.</summary>

@@ -123,6 +123,8 @@ public sealed class RestoreService
             SqliteFiles.MakePrivate(storePath);
             SqliteFiles.MakePrivate(replaced);
             SqliteFiles.MakePrivate(replaced + "-wal");
+            // A damage mark belongs to the replaced file and stays with it; the restored store takes writes.
+            MoveAside(StoreDamage.MarkerPath(storePath), StoreDamage.MarkerPath(replaced));
 
             // Opening migrates an older backup forward; the audit event lands in the restored store.
             var restored = BurninStore.Open(storePath, _store.Clock);

@@ -8,8 +8,9 @@ using NasBurnin.Engine.Store;
 namespace NasBurnin.Engine.Maintenance;
 
 /// <summary>
-/// Nightly retention: prune the log text of old finished stages, VACUUM when something was pruned,
-/// take an online backup, keep the newest K backups, and audit the run. Meant to run unattended next to
+/// Nightly retention: check the store (PRAGMA quick_check; a damaged store is marked, left alone and
+/// never backed up over a good backup), prune the log text of old finished stages, VACUUM when
+/// something was pruned, take an online backup, keep the newest K backups, and audit the run. Meant to run unattended next to
 /// other writers: pruning commits in small batches so a concurrent writer waits for one batch at most.
 /// </summary>
 public sealed class RetentionService
@@ -46,10 +47,18 @@ public sealed class RetentionService
             BytesBefore = SqliteFiles.SizeWithWal(_store.Path),
         };
 
-        var step = "Prune";
+        var step = "Check";
         try
         {
             var sw = Stopwatch.StartNew();
+            if (!options.WhatIf)
+            {
+                hooks.Report("Checking the store (PRAGMA quick_check)...");
+                if (_store.QuickCheck("Invoke-BurninRetention (PRAGMA quick_check)") != "ok" || _store.Damage is not null)
+                    throw _store.DamageRefusal();
+            }
+            step = "Prune";
+            sw.Restart();
             var due = Prunable(result.Cutoff);
             if (due.Count == 0)
                 hooks.Report($"No finished stage older than {days} days has log text; nothing to prune.");
@@ -214,6 +223,7 @@ public sealed class RetentionService
     /// </summary>
     private void Vacuum() => _store.Read(c =>
     {
+        _store.RequireUndamaged(); // VACUUM rewrites the whole file: a write like any other
         using var cmd = c.CreateCommand();
         cmd.CommandTimeout = 0;
         foreach (var sql in new[] { "VACUUM", "PRAGMA wal_checkpoint(PASSIVE)", "PRAGMA wal_checkpoint(TRUNCATE)" })

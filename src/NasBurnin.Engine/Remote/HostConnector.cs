@@ -43,21 +43,47 @@ public sealed class HostConnector
         _hosts = new HostRepository(store);
     }
 
+    /// <summary>
+    /// What connecting with <paramref name="request"/> would change in a known host's stored settings
+    /// ("Name: old -> new"); empty for a new host or the same settings. Connect-BurninHost asks for an
+    /// admin before it connects when this is not empty.
+    /// </summary>
+    public IReadOnlyList<string> PlannedChanges(ConnectRequest request)
+    {
+        RemoteNames.RequireHostName(request.HostName);
+        var existing = _hosts.Find(request.HostName, request.Port);
+        if (existing is null) return Array.Empty<string>();
+        var after = Record(request, existing, request.ExpectedFingerprint ?? existing.HostKeySha256, existing.HostKeyAlgorithm);
+        return (after with { ToolPaths = existing.ToolPaths, MaxParallelRuns = existing.MaxParallelRuns }).ChangesFrom(existing);
+    }
+
+    /// <summary>The record a connection stores: the request's settings, the stored ones where the request is silent.</summary>
+    private static HostRecord Record(ConnectRequest request, HostRecord? existing, string? fingerprint, string? algorithm)
+    {
+        var useSudo = request.UseSudo ?? existing?.UseSudo ?? false;
+        var workDir = request.WorkDir is null ? existing?.WorkDir : RemoteNames.RequireSafePath(request.WorkDir, "work folder");
+        var includeLoop = request.IncludeLoopDevices ?? existing?.IncludeLoopDevices ?? false;
+        var record = request.Transport == HostTransport.Local
+            ? new HostRecord { Name = request.HostName, Port = request.Port, Transport = HostTransport.Local, UserName = Environment.UserName, UseSudo = useSudo }
+            : new HostRecord
+            {
+                Name = request.HostName, Port = request.Port, Transport = HostTransport.Ssh, UserName = request.UserName,
+                KeyFilePath = request.KeyFilePath, HostKeySha256 = fingerprint, HostKeyAlgorithm = algorithm, UseSudo = useSudo,
+            };
+        return record with { WorkDir = workDir, IncludeLoopDevices = includeLoop };
+    }
+
     public async Task<ConnectOutcome> ConnectAsync(ConnectRequest request, Actor actor, CancellationToken cancellationToken)
     {
         RemoteNames.RequireHostName(request.HostName);
         var existing = _hosts.Find(request.HostName, request.Port);
-        var useSudo = request.UseSudo ?? existing?.UseSudo ?? false;
-        var workDir = request.WorkDir is null ? existing?.WorkDir : RemoteNames.RequireSafePath(request.WorkDir, "work folder");
-        var includeLoop = request.IncludeLoopDevices ?? existing?.IncludeLoopDevices ?? false;
+        var record = Record(request, existing, null, null); // validates the work folder before anything connects
         RemoteShellBase shell;
         HostKeyVerdict verdict;
-        HostRecord record;
         if (request.Transport == HostTransport.Local)
         {
-            shell = new LocalShell(request.HostName, useSudo);
+            shell = new LocalShell(request.HostName, record.UseSudo);
             verdict = HostKeyVerdict.Trusted;
-            record = new HostRecord { Name = request.HostName, Port = request.Port, Transport = HostTransport.Local, UserName = Environment.UserName, UseSudo = useSudo };
         }
         else
         {
@@ -68,17 +94,11 @@ public sealed class HostConnector
                 ? SshLogin.WithKey(user, request.KeyFilePath, request.Secret)
                 : SshLogin.WithPassword(user, request.Secret ?? throw HostErrors.CredentialRequired(request.HostName, request.Port));
             var check = new HostKeyCheck(existing?.HostKeySha256, existing?.HostKeyAlgorithm, request.ExpectedFingerprint, request.AcceptHostKey);
-            var ssh = await SshShell.ConnectAsync(request.HostName, request.Port, login, check, useSudo, request.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            var ssh = await SshShell.ConnectAsync(request.HostName, request.Port, login, check, record.UseSudo, request.ConnectTimeout, cancellationToken).ConfigureAwait(false);
             shell = ssh;
             verdict = ssh.Verdict;
-            record = new HostRecord
-            {
-                Name = request.HostName, Port = request.Port, Transport = HostTransport.Ssh, UserName = user,
-                KeyFilePath = request.KeyFilePath, HostKeySha256 = ssh.HostKeyFingerprint, HostKeyAlgorithm = ssh.HostKeyAlgorithm,
-                UseSudo = useSudo,
-            };
+            record = record with { HostKeySha256 = ssh.HostKeyFingerprint, HostKeyAlgorithm = ssh.HostKeyAlgorithm };
         }
-        record = record with { WorkDir = workDir, IncludeLoopDevices = includeLoop };
         try
         {
             return new ConnectOutcome(_hosts.SaveConnected(record, verdict, actor), shell, verdict);

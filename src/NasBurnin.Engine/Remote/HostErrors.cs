@@ -26,6 +26,10 @@ public static class HostErrors
         new("KeyFileNotFound", ErrorKind.NotFound,
             $"The key file '{path}' for {host} does not exist. Give -KeyFilePath the path of an OpenSSH private key.") { Target = host };
 
+    public static BurninException KeyFileIsFolder(string host, string path) =>
+        new("KeyFileIsFolder", ErrorKind.InvalidArgument,
+            $"The key file '{path}' for {host} is a folder, not a file. Give -KeyFilePath the path of an OpenSSH private key file, for example '{Path.Combine(path, "id_ed25519")}'.") { Target = host };
+
     public static BurninException KeyFileInvalid(string host, string path, string reason, Exception? inner = null) =>
         new("KeyFileInvalid", ErrorKind.InvalidData,
             $"The key file '{path}' for {host} cannot be used ({reason}). Give an OpenSSH, PEM or PuTTY private key; if it is encrypted, give its passphrase as the password of -Credential.", inner) { Target = host };

@@ -52,6 +52,31 @@ public sealed record HostRecord
     public int EffectiveMaxParallelRuns(BurninSettings settings) => MaxParallelRuns ?? settings.MaxParallelRuns;
 
     public override string ToString() => HostErrors.Display(Name, Port);
+
+    /// <summary>
+    /// The settings that differ from <paramref name="before"/>, as "Name: old -> new" (for the
+    /// host_changed audit event and the admin gate). A host record holds no secret, so every value may be shown.
+    /// </summary>
+    public IReadOnlyList<string> ChangesFrom(HostRecord before)
+    {
+        var list = new List<string>();
+        void Add(string name, object? old, object? now)
+        {
+            string Show(object? v) => v is null || (v is string s && s.Length == 0) ? "(none)" : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!;
+            if (Show(old) != Show(now)) list.Add($"{name}: {Show(old)} -> {Show(now)}");
+        }
+        Add("Transport", before.Transport, Transport);
+        Add("UserName", before.UserName, UserName);
+        Add("KeyFilePath", before.KeyFilePath, KeyFilePath);
+        Add("HostKey", before.HostKeySha256, HostKeySha256);
+        Add("UseSudo", before.UseSudo, UseSudo);
+        Add("WorkDir", before.WorkDir, WorkDir);
+        Add("MaxParallelRuns", before.MaxParallelRuns, MaxParallelRuns);
+        Add("IncludeLoopDevices", before.IncludeLoopDevices, IncludeLoopDevices);
+        foreach (var tool in HostTools.All)
+            Add(tool + " path", before.ToolPaths.GetValueOrDefault(tool), ToolPaths.GetValueOrDefault(tool));
+        return list;
+    }
 }
 
 /// <summary>The tools whose location can be set per host, because NAS systems put them in different places.</summary>

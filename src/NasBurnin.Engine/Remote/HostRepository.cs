@@ -59,7 +59,8 @@ public sealed class HostRepository
     /// Inserts the host or updates its connection settings (user, key file, transport, sudo, work folder,
     /// loop devices), pins or
     /// replaces its key as <paramref name="verdict"/> says, and records the contact, in one transaction
-    /// with its audit events. Called after a connection succeeded.
+    /// with its audit events (host_changed with before and after when a known host's settings change).
+    /// Called after a connection succeeded.
     /// </summary>
     public HostRecord SaveConnected(HostRecord host, HostKeyVerdict verdict, Actor actor)
     {
@@ -68,7 +69,9 @@ public sealed class HostRepository
         var now = StoreTime.Format(_store.Clock.UtcNow);
         var id = _store.Write((c, tx) =>
         {
-            var existing = FindId(c, tx, host.Name, host.Port);
+            var existingId = FindId(c, tx, host.Name, host.Port);
+            var before = existingId is { } eid ? Query(c, "WHERE id = $id", q => q.Parameters.AddWithValue("$id", eid), tx).SingleOrDefault() : null;
+            var existing = existingId;
             using var cmd = c.CreateCommand();
             cmd.Transaction = tx;
             if (existing is null)
@@ -104,6 +107,8 @@ public sealed class HostRepository
 
             if (existing is null)
                 AuditLog.Record(c, tx, _store.Clock, "host_added", actor, $"{host.Transport} {host}", host.Name);
+            else if (before is not null && (host with { ToolPaths = before.ToolPaths, MaxParallelRuns = before.MaxParallelRuns }).ChangesFrom(before) is { Count: > 0 } changed)
+                AuditLog.Record(c, tx, _store.Clock, "host_changed", actor, $"{host} by Connect-BurninHost: {string.Join("; ", changed)}", host.Name);
             if (verdict == HostKeyVerdict.PinNew)
                 AuditLog.Record(c, tx, _store.Clock, "host_key_pinned", actor, $"{host}: {host.HostKeyAlgorithm} {host.HostKeySha256}", host.Name);
             if (verdict == HostKeyVerdict.ReplacePinned)
@@ -128,8 +133,11 @@ public sealed class HostRepository
         return changes with { ToolPaths = tools };
     }
 
-    /// <summary>Applies Set-BurninHost's changes after validating all of them; a bad value changes nothing.</summary>
-    public HostRecord Update(long id, HostChanges changes)
+    /// <summary>
+    /// Applies Set-BurninHost's changes after validating all of them; a bad value changes nothing. The
+    /// change is audited (host_changed, each setting before and after) in the same transaction.
+    /// </summary>
+    public HostRecord Update(long id, HostChanges changes, Actor? actor = null)
     {
         changes = Check(changes);
         var tools = changes.ToolPaths;
@@ -156,6 +164,10 @@ public sealed class HostRepository
             cmd.Parameters.AddWithValue("$max", (object?)max ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$loop", (changes.IncludeLoopDevices ?? current.IncludeLoopDevices) ? 1 : 0);
             cmd.ExecuteNonQuery();
+            var after = Query(c, "WHERE id = $id", q => q.Parameters.AddWithValue("$id", id), tx).Single();
+            var changed = after.ChangesFrom(current);
+            AuditLog.Record(c, tx, _store.Clock, "host_changed", actor ?? Actor.OsUser(),
+                $"{current} by Set-BurninHost: {(changed.Count > 0 ? string.Join("; ", changed) : "no value changed")}", current.Name);
         });
         return Get(id)!;
     }

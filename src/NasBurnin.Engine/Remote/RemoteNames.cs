@@ -12,7 +12,6 @@ public static class RemoteNames
     // Kernel block device names: sda, sdaa, nvme0n1, vda, xvdb, hda, loop12, mmcblk0, dm-3, md127, sr0.
     private static readonly Regex KernelName = new(@"^[a-z][a-z0-9-]{0,31}\z", RegexOptions.CultureInvariant);
     private static readonly Regex ByIdName = new(@"^[A-Za-z0-9._:+@-]{1,200}\z", RegexOptions.CultureInvariant);
-    private static readonly Regex SafePath = new(@"^/[A-Za-z0-9._+/-]{0,255}\z", RegexOptions.CultureInvariant);
     private static readonly Regex HostNameRule = new(@"^(?=.{1,253}\z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z", RegexOptions.CultureInvariant);
 
     /// <summary>Is this <c>/dev/</c> + a kernel name, or a <c>/dev/disk/by-id/</c> link name?</summary>
@@ -26,13 +25,13 @@ public static class RemoteNames
         : throw new BurninException("InvalidDevicePath", ErrorKind.InvalidArgument,
             $"'{Printable(path)}' is not a device path NasBurnin accepts. Give /dev/ followed by a kernel name (for example /dev/sdb or /dev/nvme0n1) or a /dev/disk/by-id/ link.") { Target = path };
 
-    /// <summary>Absolute paths of letters, digits and . _ + - / only, with no '..' component.</summary>
-    public static bool IsSafePath(string path) => SafePath.IsMatch(path) && !path.Split('/').Contains("..");
+    /// <summary>Absolute paths of letters, digits and . _ + - / only, with no '..' component (<see cref="SafePaths"/>).</summary>
+    public static bool IsSafePath(string path) => SafePaths.IsSafe(path);
 
     public static string RequireSafePath(string path, string what) => IsSafePath(path)
         ? path
         : throw new BurninException("InvalidRemotePath", ErrorKind.InvalidArgument,
-            $"The {what} '{Printable(path)}' is not accepted. Give an absolute path of letters, digits and . _ + - / without '..', spaces or shell characters.") { Target = path };
+            $"The {what} '{Printable(path)}' is not accepted. Give {SafePaths.Accepted}.") { Target = path };
 
     /// <summary>DNS names, IPv4 and IPv6 literals.</summary>
     public static bool IsHostName(string name) =>

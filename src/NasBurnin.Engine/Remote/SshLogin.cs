@@ -48,6 +48,7 @@ public sealed class SshLogin : IDisposable
             var bytes = Encoding.UTF8.GetBytes(Reveal(_secret!));
             return (new PasswordAuthenticationMethod(UserName, bytes), () => Array.Clear(bytes));
         }
+        if (Directory.Exists(KeyFilePath)) throw HostErrors.KeyFileIsFolder(host, KeyFilePath);
         if (!File.Exists(KeyFilePath)) throw HostErrors.KeyFileNotFound(host, KeyFilePath);
         PrivateKeyFile key;
         try
@@ -60,8 +61,12 @@ public sealed class SshLogin : IDisposable
         }
         catch (Exception e) when (e is SshException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {
-            // SSH.NET says "random check bytes ... do not match" for a wrong passphrase; never echo the input.
-            var reason = _secret is not null && e is SshException ? "wrong passphrase, or not a private key" : e.Message;
+            // A wrong passphrase surfaces as SSH.NET's "random check bytes ... do not match" (OpenSSH keys)
+            // or as the cipher's "Padding is invalid and cannot be removed." (encrypted PEM keys): say what it means.
+            // With a passphrase given, a key that does not decode is that passphrase's fault far more often than the file's.
+            var reason = _secret is not null && e is not (IOException or UnauthorizedAccessException)
+                ? "wrong passphrase, or not a private key"
+                : e.Message;
             throw HostErrors.KeyFileInvalid(host, KeyFilePath, reason, e);
         }
         return (new PrivateKeyAuthenticationMethod(UserName, key), key.Dispose);

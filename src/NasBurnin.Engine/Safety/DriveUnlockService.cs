@@ -20,24 +20,31 @@ public sealed class DriveUnlockService
 
     public DriveUnlockService(BurninStore store) => _store = store;
 
-    public DriveUnlock Unlock(long driveId, string serial, string role, string hostName, string typedToken, TimeSpan validFor, Actor actor)
+    /// <param name="device">The drive's device path, to name it when it has no serial.</param>
+    public DriveUnlock Unlock(long driveId, string serial, string device, string role, string hostName, string typedToken, TimeSpan validFor, Actor actor)
     {
+        var name = DriveName(serial, device, hostName);
+        var target = string.IsNullOrWhiteSpace(serial) ? device : serial;
         if (DriveRoles.NeverDestroy(role))
+        {
+            // Audited like a wrong token: someone tried to open a drive NasBurnin never destroys.
+            new AuditLog(_store).Record("drive_unlock_refused", actor, $"{name} is a {role} drive, which is never unlocked", hostName, NullIfBlank(serial));
             throw new BurninException("DriveRoleRefused", ErrorKind.PermissionDenied,
-                $"Drive {serial} is a {role} drive; NasBurnin never unlocks {role} drives for destructive stages." +
-                (role == DriveRoles.PoolMember ? " Detach it from the pool with ZFS's own tools first; it then shows as Stale." : "")) { Target = serial };
+                $"{name} is a {role} drive; NasBurnin never unlocks {role} drives for destructive stages." +
+                (role == DriveRoles.PoolMember ? " Detach it from the pool with ZFS's own tools first; it then shows as Stale." : "")) { Target = target };
+        }
         if (!DriveRoles.NeedsUnlock(role))
             throw new BurninException("DriveNotLocked", ErrorKind.InvalidOperation,
-                $"Drive {serial} is {role}: it needs no unlock.") { Target = serial };
+                $"{name} is {role}: it needs no unlock.") { Target = target };
         if (validFor <= TimeSpan.Zero || validFor > MaxValidity)
             throw new BurninException("UnlockValidityInvalid", ErrorKind.InvalidArgument,
-                $"An unlock lasts from 1 second to {MaxValidity.TotalHours} hours; {validFor} was given.") { Target = serial };
+                $"An unlock lasts from 1 second to {MaxValidity.TotalHours} hours; {validFor} was given.") { Target = target };
         var expected = DriveRoles.TokenFor(role);
         if (!string.Equals(typedToken, expected, StringComparison.Ordinal))
         {
-            new AuditLog(_store).Record("drive_unlock_refused", actor, $"wrong confirmation token for a {role} drive", hostName, serial);
+            new AuditLog(_store).Record("drive_unlock_refused", actor, $"wrong confirmation token for a {role} drive", hostName, NullIfBlank(serial));
             throw new BurninException("UnlockTokenMismatch", ErrorKind.PermissionDenied,
-                $"The confirmation did not match. To unlock {role} drive {serial}, type exactly: {expected}") { Target = serial };
+                $"The confirmation did not match. To unlock {role} {name}, type exactly: {expected}") { Target = target };
         }
         var now = _store.Clock.UtcNow;
         var expires = now + validFor;
@@ -62,6 +69,12 @@ public sealed class DriveUnlockService
         });
         return new DriveUnlock(id, driveId, serial, role, actor.Operator, now, expires);
     }
+
+    /// <summary>"Drive SERIAL", or "Drive /dev/vda on HOST (no serial)" for a drive that reports none.</summary>
+    internal static string DriveName(string? serial, string device, string? hostName) =>
+        string.IsNullOrWhiteSpace(serial) ? $"Drive {device} on {(string.IsNullOrEmpty(hostName) ? "?" : hostName)} (no serial)" : $"Drive {serial}";
+
+    private static string? NullIfBlank(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
     /// <summary>Withdraws every open unlock of a drive; returns how many.</summary>
     public int Lock(long driveId, string serial, string hostName, Actor actor) => _store.Write((c, tx) =>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using NasBurnin.Engine.Common;
 
 namespace NasBurnin.Engine.Store;
@@ -34,12 +33,10 @@ public sealed class SettingDefinition
         new(name, typeof(double), def, $"a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}",
             v => v is double d && !double.IsNaN(d) && d >= min && d <= max ? null : "out of range", description);
 
+    /// <summary>Remote paths end up in commands on the NAS: the same rule as the host cmdlets' (<see cref="SafePaths"/>).</summary>
     internal static SettingDefinition RemotePath(string name, string def, string description) =>
-        new(name, typeof(string), def, "an absolute POSIX path of letters, digits and . _ - / (no '..', spaces or shell characters)",
-            v => v is string s && SafeRemotePath.IsMatch(s) && !s.Split('/').Contains("..") ? null : "not a safe path", description);
-
-    // Remote paths end up in commands on the NAS: allow only a conservative alphabet.
-    private static readonly Regex SafeRemotePath = new(@"^/[A-Za-z0-9._/-]{0,200}\z", RegexOptions.CultureInvariant);
+        new(name, typeof(string), def, SafePaths.Accepted,
+            v => v is string s && SafePaths.IsSafe(s) ? null : "not a safe path", description);
 
     /// <summary>Converts and checks a value; throws a BurninException naming the setting and what is accepted.</summary>
     public object Normalize(object? value)

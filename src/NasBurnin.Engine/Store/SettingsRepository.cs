@@ -34,9 +34,10 @@ public sealed class SettingsRepository
 
     /// <summary>
     /// Validates every change first and then writes them all in one transaction: a bad value leaves
-    /// the stored settings exactly as they were.
+    /// the stored settings exactly as they were. The change is audited (config_changed, each setting
+    /// before and after) in the same transaction.
     /// </summary>
-    public BurninSettings Set(IReadOnlyDictionary<string, object?> changes)
+    public BurninSettings Set(IReadOnlyDictionary<string, object?> changes, Actor? actor = null)
     {
         var normalized = changes.Select(kv =>
         {
@@ -46,8 +47,17 @@ public sealed class SettingsRepository
         var now = StoreTime.Format(_store.Clock.UtcNow);
         _store.Write((c, tx) =>
         {
+            var parts = new List<string>();
             foreach (var (def, value) in normalized)
             {
+                using (var old = c.CreateCommand())
+                {
+                    old.Transaction = tx;
+                    old.CommandText = "SELECT value FROM settings WHERE key = $k";
+                    old.Parameters.AddWithValue("$k", def.Name);
+                    var before = old.ExecuteScalar() is string stored ? stored : def.Format(def.Default);
+                    parts.Add($"{def.Name}: {before} -> {def.Format(value)}");
+                }
                 using var cmd = c.CreateCommand();
                 cmd.Transaction = tx;
                 cmd.CommandText = "INSERT INTO settings(key, value, updated_at) VALUES ($k, $v, $t) " +
@@ -57,6 +67,7 @@ public sealed class SettingsRepository
                 cmd.Parameters.AddWithValue("$t", now);
                 cmd.ExecuteNonQuery();
             }
+            AuditLog.Record(c, tx, _store.Clock, "config_changed", actor ?? Actor.OsUser(), string.Join("; ", parts));
         });
         return Get();
     }

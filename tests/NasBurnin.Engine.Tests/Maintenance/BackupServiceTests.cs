@@ -15,7 +15,7 @@ public class BackupServiceTests
         var info = service.Backup(service.ResolveTarget(null, force: false));
 
         Assert.Equal(Path.Combine(t.Dir, "backups", "burnin-2026-03-10.db"), info.Path);
-        Assert.Equal(1, info.SchemaVersion);
+        Assert.Equal(NasBurnin.Engine.Store.Migrations.Latest, info.SchemaVersion);
         Assert.Equal("ok", TestStore.Query(info.Path, "PRAGMA integrity_check"));
         Assert.Equal("delete", TestStore.Query(info.Path, "PRAGMA journal_mode"));
         Assert.Equal(1L, TestStore.Query(info.Path, "SELECT count(*) FROM burnin_stages"));

@@ -4,14 +4,16 @@
 # RUNDIR/spec is written by NasBurnin (every value quoted by its one quoting function).
 # Everything the engine needs is left in files under RUNDIR, written atomically, so a later
 # session (or another machine) picks up where things are:
-#   state (Queued|Running|Finished|Aborted)  pid  current  started  finished  events
+#   state (Queued|Running|Finished|Aborted)  pid  pid.start  current  started  finished  events
 #   smart-pre.json  smart-post.json
 #   stages/N/{state,started,finished,summary,progress,log,badblocks.txt}
 # A runner killed without a chance to clean up (kill -9, a NAS reboot) leaves state=Running with a
-# dead pid: the engine reports that stage Interrupted.
+# dead pid: the engine's status script ends what is left of its process group (runctl.sh) and only
+# then reports the stage Interrupted.
 set -u
 RUN=$1
 BIN=$(cd "$(dirname "$0")" && pwd)
+. "$BIN/runctl.sh"
 . "$RUN/spec"
 LC_ALL=C
 export LC_ALL
@@ -24,13 +26,6 @@ SELFTEST_RUNNING=0
 SLOT=
 
 now() { date +%s; }
-
-# kill -0 succeeds on a zombie (an init that reaps slowly keeps dead runners as zombies): check /proc too.
-alive() {
-    kill -0 "$1" 2>/dev/null || return 1
-    [ -r "/proc/$1/stat" ] || return 0
-    ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
-}
 
 # Writes a file atomically (readers never see half a value).
 put() { printf '%s\n' "$2" > "$1.tmp$$" && mv -f "$1.tmp$$" "$1"; }
@@ -50,8 +45,8 @@ temperature() { fget "$1" .temperature.current; }
 
 # ---- the host-side queue: at most NB_MAX_PARALLEL runs hold a slot; the oldest queued run goes first
 release_slot() {
-    if [ -n "$SLOT" ]; then rm -rf "$NB_WORK/slots/$SLOT"; SLOT=; fi
-    rm -f "$NB_WORK/queue/$NB_RUN_ID"
+    nb_release "$NB_WORK" "$NB_RUN_ID" $$
+    SLOT=
 }
 
 acquire_slot() {
@@ -79,8 +74,9 @@ acquire_slot() {
             done
         else
             # A queue entry whose runner is gone must not block the queue forever.
-            if [ -n "$oldest" ] && [ -f "$NB_WORK/runs/$oldest/pid" ] && ! alive "$(cat "$NB_WORK/runs/$oldest/pid")"; then
-                rm -f "$NB_WORK/queue/$oldest"
+            if [ -n "$oldest" ] && [ -f "$NB_WORK/runs/$oldest/pid" ]; then
+                nb_runner "$NB_WORK/runs/$oldest"
+                [ "$NB_LIVE" = 0 ] && rm -f "$NB_WORK/queue/$oldest"
             fi
         fi
         sleep "$NB_QUEUE_POLL"
@@ -90,20 +86,18 @@ acquire_slot() {
 # ---- stopping: Stop-BurninRun sends TERM to the process group
 on_term() {
     trap '' TERM INT HUP
-    local n st s
-    [ -n "$CHILD" ] && kill -CONT "$CHILD" 2>/dev/null; [ -n "$CHILD" ] && kill -TERM "$CHILD" 2>/dev/null
+    local i
     if [ "$SELFTEST_RUNNING" = 1 ]; then "$NB_SMARTCTL" -X "$NB_DEVICE" >/dev/null 2>&1; fi
-    n=0
-    for st in $NB_STAGES; do
-        n=$((n + 1))
-        s=$(cat "$RUN/stages/$n/state" 2>/dev/null || echo Pending)
-        case $s in
-            Running|Pending|Queued)
-                put "$RUN/stages/$n/state" Aborted
-                put "$RUN/stages/$n/summary" "aborted by operator"
-                put "$RUN/stages/$n/finished" "$(now)" ;;
-        esac
-    done
+    # Every other process of the run is gone, and seen gone, before any stage is called Aborted.
+    [ -n "$CHILD" ] && kill -KILL "$CHILD" 2>/dev/null
+    i=0
+    while [ -n "$CHILD" ] && alive "$CHILD" && [ "$i" -lt 100 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i + 1)); done
+    if ! nb_kill_group "$$" "$$" || { [ -n "$CHILD" ] && alive "$CHILD"; }; then
+        # The state stays Running: the next status call ends the group and only then calls the run Interrupted.
+        log "stop: processes of this run are still alive after SIGKILL: ${NB_DESC:-pid $CHILD}"
+        exit 143
+    fi
+    nb_mark "$RUN" Aborted "aborted by operator"
     event aborted "stopped by Stop-BurninRun"
     put "$RUN/finished" "$(now)"
     put "$RUN/state" Aborted
@@ -146,9 +140,37 @@ exclusive_open() {
     fi
 }
 
+# writers [PID]: WRITERS = the processes (other than PID) that hold the device, or one of its
+# partitions, open for writing: "pid N (command line)". badblocks takes no exclusive open, so the
+# O_EXCL check misses a second badblocks on the same drive; /proc/*/fd does not. Nodes are matched
+# by major:minor, so a device node made elsewhere (a container's /dev) counts too; the access mode
+# comes from fdinfo's flags (O_WRONLY 1, O_RDWR 2).
+writers() {
+    local ids pid fd flags cmd
+    WRITERS=
+    ids=$(ls -lL $("$NB_LSBLK" -lnpo NAME "$NB_DEVICE" 2>/dev/null) "$NB_DEVICE" 2>/dev/null | awk '$1 ~ /^b/ { printf " %s%s", $5, $6 }')
+    [ -n "$ids" ] || return 0
+    ls -lL /proc/[0-9]*/fd 2>/dev/null | awk -v ids="$ids " '
+        /^\/proc\/[0-9]+\/fd:$/ { split($0, a, "/"); pid = a[3]; next }
+        $1 ~ /^b/ && index(ids, " " $5 $6 " ") { print pid, $NF }' > "$SD/writers.cand"
+    while read -r pid fd; do
+        [ "$pid" = "${1:-}" ] && continue
+        flags=$(awk '$1 == "flags:" { print $2; exit }' "/proc/$pid/fdinfo/$fd" 2>/dev/null)
+        case $flags in *[123]) ;; *) continue ;; esac
+        cmd=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c 1-160)
+        WRITERS="${WRITERS:+$WRITERS; }pid $pid (${cmd% })"
+    done < "$SD/writers.cand"
+    rm -f "$SD/writers.cand"
+}
+
 # Identity and in-use checks; returns non-zero (and sets RESULT/SUMMARY) when the stage must not write.
 preflight() {
     local serial wwn why p m
+    # Stop and Interrupted detection end a run by its process group; without one of its own (setsid
+    # missing on the host) a badblocks could outlive a stopped run.
+    if ! nb_stat $$ || [ "$NB_PG" != $$ ]; then
+        refuse "the runner has no process group of its own (setsid is missing on this host), so NasBurnin could not be sure to stop what it starts on $NB_DEVICE; install setsid (util-linux or busybox)"; return 1
+    fi
     smart_flat > "$SD/identity.flat"
     serial=$(fget "$SD/identity.flat" .serial_number)
     [ -n "$serial" ] || serial=$("$NB_LSBLK" -dno SERIAL "$NB_DEVICE" 2>/dev/null | tr -d ' ')
@@ -177,6 +199,10 @@ preflight() {
             refuse "$why"; return 1
         fi
     fi
+    writers
+    if [ -n "$WRITERS" ]; then
+        refuse "$NB_DEVICE is open for writing by another process: $WRITERS"; return 1
+    fi
     if ! exclusive_open; then
         refuse "$NB_DEVICE is busy: the kernel refused an exclusive open (in use by a filesystem, ZFS, md or LVM)"; return 1
     fi
@@ -200,6 +226,12 @@ heat_check() {
         log "paused: ${t} C >= limit ${NB_TEMP_LIMIT} C"
         event heat_paused "${t} C"
     elif [ "$PAUSED" = 1 ] && [ "$t" -le $((NB_TEMP_LIMIT - 5)) ]; then
+        # Resuming writes again: nothing else may have opened the device for writing meanwhile.
+        writers "$CHILD"
+        if [ -n "$WRITERS" ]; then
+            refuse "$NB_DEVICE was opened for writing by another process while badblocks was paused: $WRITERS"
+            return 3
+        fi
         kill -CONT "$CHILD" 2>/dev/null
         PAUSED=0
         log "resumed: ${t} C <= $((NB_TEMP_LIMIT - 5)) C"
@@ -255,7 +287,7 @@ selftest_result() {
 }
 
 selftest() {
-    local kind timeout attempt waited sig0 out rc start rem t res passed text
+    local kind timeout attempt waited sig0 out rc start rem t res passed text seen
     kind=$1; timeout=$2; attempt=1
     while :; do
         smart_flat > "$SD/before.flat"
@@ -275,10 +307,14 @@ selftest() {
         log "started SMART $kind self-test (attempt $attempt, timeout $((timeout / 60)) min)"
         SELFTEST_RUNNING=1
         start=$(now)
+        seen=0
         while :; do
             sleep "$NB_POLL"
             smart_flat > "$SD/poll.flat"
-            if [ "$(selftest_sig "$SD/poll.flat")" != "$sig0" ] && ! selftest_running "$SD/poll.flat"; then break; fi
+            # Ended: seen in progress and no longer, or the log changed. A full NVMe log of identical
+            # entries does not change at all, so the log alone can miss the end.
+            if selftest_running "$SD/poll.flat"; then seen=1
+            elif [ "$seen" = 1 ] || [ "$(selftest_sig "$SD/poll.flat")" != "$sig0" ]; then break; fi
             rem=$(selftest_remaining "$SD/poll.flat")
             put "$SD/progress" "$((100 - rem)) 1 1 $kind selftest 0/0/0 0"
             t=$(temperature "$SD/poll.flat")
@@ -332,7 +368,7 @@ bb_consume() {
 read_state() { cat "$SD/bbstate" 2>/dev/null || echo "0 - - 0 0/0/0"; }
 
 surface() {
-    local ticks rc bad
+    local ticks rc bad hc
     preflight || return
     BB_PHASES=8
     set -- -b "$NB_BB_BLOCK" -c "$NB_BB_CHUNK" -w -s -v -o "$SD/badblocks.txt"
@@ -351,10 +387,12 @@ surface() {
         if [ "$ticks" -ge "$NB_HEAT_EVERY" ]; then
             ticks=0
             heat_check
-            if [ $? = 2 ]; then
+            hc=$?
+            if [ "$hc" = 2 ] || [ "$hc" = 3 ]; then
                 kill -CONT "$CHILD" 2>/dev/null; kill -TERM "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null; CHILD=
                 bb_consume
-                RESULT=Failed; SUMMARY="overheat: the drive reached the abort limit $((NB_TEMP_LIMIT + 5)) C"; return
+                [ "$hc" = 2 ] && { RESULT=Failed; SUMMARY="overheat: the drive reached the abort limit $((NB_TEMP_LIMIT + 5)) C"; }
+                return
             fi
         fi
     done
@@ -404,17 +442,19 @@ post_check() {
 
 # ---- main
 trap on_term TERM INT HUP
-echo $$ > "$RUN/pid"
-acquire_slot
-put "$RUN/state" Running
-put "$RUN/started" "$(now)"
-"$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-pre.json" 2>/dev/null
-
+nb_stat $$ && put "$RUN/pid.start" "$NB_T0"
+put "$RUN/pid" $$
+# Every stage has its state file before the run says Running: a runner killed from here on leaves
+# stages the status script can mark.
 n=0
 for st in $NB_STAGES; do
     n=$((n + 1)); mkdir -p "$RUN/stages/$n"
     [ -f "$RUN/stages/$n/state" ] || put "$RUN/stages/$n/state" Pending
 done
+acquire_slot
+put "$RUN/state" Running
+put "$RUN/started" "$(now)"
+"$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-pre.json" 2>/dev/null
 
 failed=
 STAGE_NO=0
