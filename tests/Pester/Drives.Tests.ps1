@@ -112,7 +112,7 @@ Describe 'Get-BurninDrive on any NAS' {
 
     It 'never prompts in a non-interactive pwsh and exits 0 when every host synced' {
         $store = (Get-BurninStore).Path
-        $out = & $script:Pwsh -NoProfile -NonInteractive -Command "Import-Module '$script:Manifest'; Use-BurninStore -Path '$store'; Sync-BurninInventory | ForEach-Object Succeeded"
+        $out = Invoke-PwshTask "Import-Module '$script:Manifest'; Use-BurninStore -Path '$store'; Sync-BurninInventory | ForEach-Object Succeeded"
         $LASTEXITCODE | Should -Be 0
         $out | Should -Contain 'True'
     }

@@ -86,7 +86,7 @@ Describe 'Connect-BurninHost' {
         $db = Join-Path $script:Work 'noninteractive.db'
         $command = "Import-Module '$($script:Manifest)'; Use-BurninStore -Path '$db'; " +
             "Connect-BurninHost -HostName 127.0.0.1 -Port $($script:Sshd.Port) -UserName $($script:User) -KeyFilePath '$($script:Sshd.Key)'"
-        $out = & $script:Pwsh -NoProfile -NonInteractive -Command $command 2>&1
+        $out = Invoke-PwshTask $command
         $LASTEXITCODE | Should -Be 1
         ($out -join "`n") | Should -BeLike "*$($script:Sshd.Fingerprint)*"
         # The question is never printed: nobody can answer it.

@@ -84,7 +84,7 @@ Describe 'Invoke-BurninRetention' {
         $blocker = Join-Path $script:Dir 'blocker'
         Set-Content $blocker 'a file'
         $cmd = "Import-Module '$script:Manifest'; Use-BurninStore -Path '$script:Db'; Invoke-BurninRetention -BackupPath '$blocker/backups'"
-        & $script:Pwsh -NoProfile -NonInteractive -Command $cmd 2>$null | Out-Null
+        Invoke-PwshTask $cmd | Out-Null
         $LASTEXITCODE | Should -Be 1
     }
 }

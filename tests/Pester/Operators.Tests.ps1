@@ -45,7 +45,7 @@ function Set-TestClock($At) {
     # A second pwsh process on the same store, like a scheduled task or another window.
     function Invoke-Child([string]$StorePath, [string]$Script) {
         $full = "Import-Module '$script:Manifest' -ErrorAction Stop; Use-BurninStore -Path '$StorePath'; $Script"
-        & $script:Pwsh -NoProfile -NonInteractive -Command $full 2>&1 | ForEach-Object { "$_" }
+        Invoke-PwshTask $full
     }
 
     function Test-StoreFileContains([string]$StorePath, [string]$Text) {
@@ -250,12 +250,12 @@ Describe 'Initial admin from the environment' {
         $env:NASBURNIN_INITIAL_ADMIN_USERNAME = 'envadmin'
         # As the last command: pwsh -Command exits 1 because the last command failed.
         $last = Join-Path $script:Work 'half-last.db'
-        $out = & $script:Pwsh -NoProfile -NonInteractive -Command "Import-Module '$script:Manifest'; Use-BurninStore -Path '$last'" 2>&1
+        $out = Invoke-PwshTask "Import-Module '$script:Manifest'; Use-BurninStore -Path '$last'"
         $LASTEXITCODE | Should -Be 1
         ($out -join "`n") | Should -Match 'Only one of NASBURNIN_INITIAL_ADMIN_USERNAME and NASBURNIN_INITIAL_ADMIN_PASSWORD'
         # Followed by more commands: only $ErrorActionPreference = 'Stop' makes the error stop the script (exit 1).
         $stop = Join-Path $script:Work 'half-stop.db'
-        $out = & $script:Pwsh -NoProfile -NonInteractive -Command "`$ErrorActionPreference = 'Stop'; Import-Module '$script:Manifest'; Use-BurninStore -Path '$stop'; 'opened'" 2>&1
+        $out = Invoke-PwshTask "`$ErrorActionPreference = 'Stop'; Import-Module '$script:Manifest'; Use-BurninStore -Path '$stop'; 'opened'"
         $LASTEXITCODE | Should -Be 1
         $out | Should -Not -Contain 'opened'
         # In the same session: the error is terminating for the statement (the catch sees it without -ErrorAction Stop).

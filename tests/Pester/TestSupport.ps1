@@ -6,6 +6,13 @@
 # The pwsh running these tests: child processes use the same one (it need not be on PATH).
 $script:Pwsh = [Environment]::ProcessPath
 
+# Runs a command in a new pwsh the way a scheduled task does; returns what it printed (stdout and stderr)
+# as lines without colour codes (pwsh colours its error view even into a pipe, and the codes are not valid
+# in the XML test report). $LASTEXITCODE is the process's exit code afterwards.
+function Invoke-PwshTask([string] $Command) {
+    & $script:Pwsh -NoProfile -NonInteractive -Command $Command 2>&1 | ForEach-Object { "$_" -replace '\x1b\[[0-9;?]*[A-Za-z]', '' }
+}
+
 function Get-SshdSkipReason {
     if (-not $IsLinux) { return 'it needs Linux (a throw-away OpenSSH sshd on 127.0.0.1)' }
     if (-not (Test-Path /usr/sbin/sshd)) { return 'it needs /usr/sbin/sshd (apt-get install openssh-server)' }
