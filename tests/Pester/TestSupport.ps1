@@ -54,3 +54,30 @@ function Start-SandboxNas([string[]] $Options = @()) {
 function Stop-SandboxNas($Nas) {
     if ($Nas) { & bash (Join-Path $PSScriptRoot '../testnas/stop.sh') $Nas.stateDir 2>&1 | Out-Null }
 }
+
+# Runs a program that could hang (a build, a burn-in) with a time limit: on timeout it kills the process
+# and its children and throws. Returns the exit code and what it printed, without colour codes.
+function Invoke-Bounded([string] $File, [string[]] $Arguments, [string] $WorkingDirectory, [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 600) {
+    $psi = [Diagnostics.ProcessStartInfo]::new($File)
+    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.WorkingDirectory = $WorkingDirectory
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = $Environment[$k] }
+    $p = [Diagnostics.Process]::Start($psi)
+    try {
+        $p.StandardInput.Close()   # nobody at the keyboard, like a scheduled task
+        $stdout = $p.StandardOutput.ReadToEndAsync()
+        $stderr = $p.StandardError.ReadToEndAsync()
+        if (-not $p.WaitForExit($TimeoutSeconds * 1000)) {
+            $p.Kill($true)
+            throw "$File $($Arguments -join ' ') did not finish within $TimeoutSeconds s"
+        }
+        $p.WaitForExit()
+        $strip = { param($t) $t -replace '\x1b\[[0-9;?]*[A-Za-z]', '' }
+        [pscustomobject]@{ ExitCode = $p.ExitCode; StdOut = (& $strip $stdout.Result); StdErr = (& $strip $stderr.Result) }
+    }
+    finally { $p.Dispose() }
+}
