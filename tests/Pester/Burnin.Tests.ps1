@@ -70,6 +70,21 @@ Describe 'Burn-in on the sandbox NAS' {
         Get-SandboxDrive NBT0001 | Lock-BurninDrive
     }
 
+    It 'fails closed in pwsh -NonInteractive (exit 1 as the last command) and prints no prompt: <Name>' -ForEach @(
+        @{ Name = 'the unlock token'; Serial = 'NBT0001'; Command = 'Unlock-MountedDrive' }
+        @{ Name = 'the confirmation before erasing'; Serial = 'NBT0007'; Command = 'Start-BurninRun -Stage SurfaceValidate' }
+    ) {
+        $runs = @(Get-BurninRun -Offline).Count
+        $unlocks = @(Get-BurninAuditEvent -Type mounted_drive_unlocked).Count
+        $device = ($script:Nas.drives | Where-Object serial -eq $Serial).device
+        $out = Invoke-PwshTask ("Import-Module '$(Join-Path $script:Root 'out/NasBurnin/NasBurnin.psd1')'; Use-BurninStore -Path '$((Get-BurninStore).Path)'; " +
+            "Get-BurninDrive -Serial $Serial -WarningAction SilentlyContinue | Where-Object Device -eq '$device' | $Command")
+        $LASTEXITCODE | Should -Be 1 -Because ($out -join "`n")
+        ($out -join "`n") | Should -Not -Match 'type exactly|ERASES ALL DATA|Are you sure'
+        @(Get-BurninRun -Offline).Count | Should -Be $runs
+        @(Get-BurninAuditEvent -Type mounted_drive_unlocked).Count | Should -Be $unlocks
+    }
+
     It 'changes nothing with -WhatIf' {
         $drive = Get-SandboxDrive NBT0007
         $drive | Should -HaveCount 1
