@@ -421,7 +421,8 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         var second = s.Run("Sync-BurninInventory 127.0.0.1").AssertClean().Output.Single();
         Assert.Equal((count, 0, 0), (Prop<int>(second, "DriveCount"), Prop<int>(second, "NewDrives"), Prop<int>(second, "MissingDrives")));
 
-        // As a scheduled task would run it: pwsh -NonInteractive, exit code 0 when every host synced, 1 when one failed.
+        // As a scheduled task would run it: pwsh -NonInteractive, exit code 0 when every host synced, 1 when one failed
+        // (its error record comes from the last command).
         var prefix = $"Import-Module '{PsSession.Quote(RepoPaths.Manifest)}'; Use-BurninStore -Path '{PsSession.Quote(dir.File("burnin.db"))}'; ";
         var child = ChildProcess.Pwsh(prefix + "Sync-BurninInventory -HostName 127.0.0.1 | ForEach-Object { 'SYNC ' + $_.HostName + ' ' + $_.Succeeded }");
         Assert.True(child.ExitCode == 0, child.StdOut + child.StdErr);

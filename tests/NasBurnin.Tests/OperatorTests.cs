@@ -382,6 +382,7 @@ public class OperatorTests
     [Fact]
     public void A_half_set_initial_admin_pair_refuses_to_open_an_empty_store()
     {
+        // Use-BurninStore is the last command, so its terminating error makes pwsh exit 1.
         using var dir = new TempDir();
         var r = ChildProcess.Pwsh($"""
             Import-Module '{PsSession.Quote(RepoPaths.Manifest)}' -ErrorAction Stop
