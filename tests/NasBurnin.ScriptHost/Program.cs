@@ -1,10 +1,15 @@
+using System.Globalization;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Management.Automation.Runspaces;
 using System.Runtime.Loader;
 
 // NasBurnin.ScriptHost [-PreloadAssembly <path>]... -Command <script>
-// Behaves like `pwsh -NoProfile -NonInteractive -Command`: no prompts (the default host refuses them),
-// output objects as text on stdout, errors on stderr, exit 1 when the script failed, else $LASTEXITCODE.
+// The stand-in for `pwsh -NoProfile -NonInteractive -Command` where no real pwsh is at hand (the tests use
+// the real one when they find it). It gives pwsh's exit code: N after `exit N`, 1 after an error that
+// stopped the script, else 1 when the last statement failed ($? false) and 0 when it succeeded; earlier
+// failed statements do not count, as in pwsh. No prompts: its host has no UI, so prompting cmdlets fail
+// before anything is written. Output objects as text on stdout; errors as "id: message" and warnings on stderr.
 string? script = null;
 for (var i = 0; i < args.Length; i++)
 {
@@ -18,13 +23,15 @@ for (var i = 0; i < args.Length; i++)
 }
 if (script is null) { Console.Error.WriteLine("usage: NasBurnin.ScriptHost [-PreloadAssembly path] -Command script"); return 64; }
 
-var iss = InitialSessionState.CreateDefault2();
-using var runspace = RunspaceFactory.CreateRunspace(iss);
+var host = new ExitCodeHost();
+using var runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
 runspace.Open();
 using var ps = PowerShell.Create();
 ps.Runspace = runspace;
-ps.AddScript(script);
-var failed = false;
+// pwsh reads $? once the command is over; here the script itself records it after its last statement
+// (a probe in a new pipeline would see a fresh $?).
+ps.AddScript(script + "\n$global:__NasBurninLastSucceeded = $?");
+var stopped = false;
 try
 {
     foreach (var o in ps.Invoke())
@@ -33,11 +40,30 @@ try
 catch (RuntimeException e)
 {
     Console.Error.WriteLine($"{e.ErrorRecord?.FullyQualifiedErrorId}: {e.Message}");
-    failed = true;
+    stopped = true;
 }
 foreach (var e in ps.Streams.Error)
     Console.Error.WriteLine($"{e.FullyQualifiedErrorId}: {e}");
 foreach (var w in ps.Streams.Warning)
     Console.Error.WriteLine($"WARNING: {w}");
-if (failed || ps.HadErrors) return 1;
-return runspace.SessionStateProxy.GetVariable("LASTEXITCODE") is int code ? code : 0;
+if (host.ExitCode is int code) return code;
+if (stopped) return 1;
+return runspace.SessionStateProxy.GetVariable("__NasBurninLastSucceeded") is true ? 0 : 1;
+
+/// <summary>A host without a UI that remembers `exit N`.</summary>
+internal sealed class ExitCodeHost : PSHost
+{
+    private readonly Guid _id = Guid.NewGuid();
+    public int? ExitCode { get; private set; }
+    public override string Name => "NasBurnin.ScriptHost";
+    public override Version Version => new(1, 0);
+    public override Guid InstanceId => _id;
+    public override PSHostUserInterface? UI => null;
+    public override CultureInfo CurrentCulture => CultureInfo.CurrentCulture;
+    public override CultureInfo CurrentUICulture => CultureInfo.CurrentUICulture;
+    public override void SetShouldExit(int exitCode) => ExitCode = exitCode;
+    public override void EnterNestedPrompt() => throw new NotSupportedException();
+    public override void ExitNestedPrompt() => throw new NotSupportedException();
+    public override void NotifyBeginApplication() { }
+    public override void NotifyEndApplication() { }
+}

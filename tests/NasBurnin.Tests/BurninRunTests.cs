@@ -58,7 +58,9 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
         var runId = Start(s, "NBT0010", "-Stage SmartLong");
         var pidFile = Directory.GetFiles(Path.Combine(nas.WorkDir, "runs"), "pid", SearchOption.AllDirectories)
             .Single(f => File.ReadAllText(Path.Combine(Path.GetDirectoryName(f)!, "spec")).Contains("NBT0010", StringComparison.Ordinal));
-        for (var i = 0; i < 50 && File.ReadAllText(Path.Combine(Path.GetDirectoryName(pidFile)!, "state")).Trim() != "Running"; i++) Thread.Sleep(200);
+        // Kill it once the stage runs: the run is Running a moment earlier, while it takes the SMART snapshot.
+        var stageState = Path.Combine(Path.GetDirectoryName(pidFile)!, "stages", "1", "state");
+        for (var i = 0; i < 300 && !(File.Exists(stageState) && File.ReadAllText(stageState).Trim() == "Running"); i++) Thread.Sleep(200);
         var pid = File.ReadAllText(pidFile).Trim();
         Assert.Equal(0, ChildProcess.Run("kill", new[] { "-9", pid }).ExitCode); // what a NAS reboot looks like to the runner
 

@@ -113,10 +113,11 @@ public sealed class HostTests : IClassFixture<HostTests.Server>
         Assert.Contains(_sshd.HostKeyFingerprint(), prompt);
         Assert.Empty(s.Run("Get-BurninHost").AssertClean().Output);
 
-        // The same in a pwsh -NonInteractive child process: exit code 1, nothing hangs.
+        // The same in a pwsh -NonInteractive child process: exit code 1 (Connect-BurninHost is the last command), no prompt text, nothing hangs.
         var child = ChildProcess.Pwsh($"Import-Module '{PsSession.Quote(RepoPaths.Manifest)}'; Use-BurninStore -Path '{PsSession.Quote(dir.File("child.db"))}'; {Connect(_sshd)}");
         Assert.Equal(1, child.ExitCode);
         Assert.Contains("HostKeyNotTrusted", child.StdOut + child.StdErr);
+        Assert.DoesNotContain("Pin this key and connect?", child.StdOut + child.StdErr);
     }
 
     [Fact]

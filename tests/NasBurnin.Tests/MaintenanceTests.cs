@@ -145,6 +145,7 @@ public class MaintenanceTests
         File.WriteAllText(blocker, "a file where the backup folder should be");
         var import = $"Import-Module '{Q(RepoPaths.Manifest)}' -ErrorAction Stop; Use-BurninStore -Path '{Q(db)}'";
 
+        // Invoke-BurninRetention is the last command: its error record alone makes pwsh exit 1.
         var bad = ChildProcess.Pwsh($"{import}; Invoke-BurninRetention -BackupPath '{Q(Path.Combine(blocker, "backups"))}'");
         var good = ChildProcess.Pwsh($"{import}; Invoke-BurninRetention -BackupPath '{Q(dir.File("ok"))}'");
 

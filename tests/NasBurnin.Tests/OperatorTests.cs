@@ -262,10 +262,11 @@ public class OperatorTests
 
         var secure = new System.Security.SecureString();
         foreach (var ch in AdminPw) secure.AppendChar(ch);
-        s.Host.Answers.Enqueue(new PSCredential("alice", secure));
+        s.Host.Answers.Enqueue(secure);
         var signedIn = s.Run("Connect-BurninOperator -Credential alice -PassThru").AssertClean().Output.Single();
         Assert.Equal(("alice", true, true), ((string)signedIn.Properties["UserName"].Value, (bool)signedIn.Properties["IsSignedIn"].Value, (bool)signedIn.Properties["IsAdmin"].Value));
-        Assert.Contains(s.Host.Prompts, p => p.EndsWith("credential:alice", StringComparison.Ordinal));
+        Assert.Contains(s.Host.Prompts, p => p.EndsWith("|Password for user alice", StringComparison.Ordinal));
+        Assert.DoesNotContain(s.Host.Text, t => t.Contains("Password", StringComparison.Ordinal)); // asked in one host call, never written first
     }
 
     [Fact]
@@ -286,7 +287,8 @@ public class OperatorTests
         s.Host.Answers.Enqueue("First-Pw-123");
         s.Host.Answers.Enqueue("First-Pw-123");
         s.Run("New-BurninUser -UserName alice").AssertClean();
-        Assert.Equal(1 + 2 + 2, s.Host.Prompts.Count(p => p == "ReadLineAsSecureString")); // the silent attempt stopped at the first
+        Assert.Equal(1 + 2 + 2, s.Host.Prompts.Count(p => p.Contains("password for 'alice'", StringComparison.Ordinal))); // the silent attempt stopped at the first
+        Assert.DoesNotContain(s.Host.Text, t => t.Contains("password", StringComparison.OrdinalIgnoreCase)); // asked in one host call, never written first
         SignIn(s, "alice", "First-Pw-123");
 
         Assert.Equal("PasswordTooShort", Id(s.RunTerminating("New-BurninUser -UserName bob -Password (SS 'short')")));
@@ -380,6 +382,7 @@ public class OperatorTests
     [Fact]
     public void A_half_set_initial_admin_pair_refuses_to_open_an_empty_store()
     {
+        // Use-BurninStore is the last command, so its terminating error makes pwsh exit 1.
         using var dir = new TempDir();
         var r = ChildProcess.Pwsh($"""
             Import-Module '{PsSession.Quote(RepoPaths.Manifest)}' -ErrorAction Stop

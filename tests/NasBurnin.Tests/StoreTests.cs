@@ -106,11 +106,12 @@ public class StoreTests
         File.SetUnixFileMode(path, UnixFileMode.None);
         var before = File.ReadAllBytes(path);
         var script = $"Import-Module '{PsSession.Quote(RepoPaths.Manifest)}'; Use-BurninStore -Path '{PsSession.Quote(path)}'";
+        var (pwsh, pwshArgs) = ChildProcess.PwshCommand(script);
         var r = ChildProcess.Run("/usr/bin/setpriv",
-            new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", RepoPaths.ScriptHostDll, "-NonInteractive", "-Command", script },
+            new[] { "--reuid=65534", "--regid=65534", "--clear-groups", pwsh }.Concat(pwshArgs),
             env: new Dictionary<string, string> { ["HOME"] = dir.Path, ["DOTNET_CLI_HOME"] = dir.Path, ["DOTNET_NOLOGO"] = "1" });
         if (r.StdErr.Contains("Permission denied", StringComparison.Ordinal) && !r.StdErr.Contains("StoreUnreadable", StringComparison.Ordinal))
-            return; // the unprivileged user cannot even start dotnet from this checkout (a private home, say)
+            return; // the unprivileged user cannot even start pwsh or dotnet from this checkout (a private home, say)
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("StoreUnreadable", r.StdErr);
         Assert.Contains(path, r.StdErr);

@@ -6,9 +6,11 @@
 # that need root (a full loop-device disk, sshd, a read-only bind mount).
 
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $script:Manifest = Join-Path $PSScriptRoot '../../out/NasBurnin/NasBurnin.psd1' | Resolve-Path
     Import-Module $script:Manifest -Force -ErrorAction Stop
-    $script:HaveSqlite3 = [bool](Get-Command sqlite3 -ErrorAction SilentlyContinue)
+    # The tests that age rows or read a backup use the sqlite3 tool.
+    $script:NoSqlite3 = if (-not (Get-Command sqlite3 -ErrorAction SilentlyContinue)) { 'it needs the sqlite3 tool (apt-get install sqlite3)' }
 
     function script:New-TestStore {
         $dir = Join-Path ([IO.Path]::GetTempPath()) ("nasburnin-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
@@ -38,7 +40,8 @@ Describe 'Invoke-BurninRetention' {
     BeforeEach { $script:Dir = New-TestStore; $script:Db = Join-Path $script:Dir 'burnin.db' }
     AfterEach { Remove-Item -Recurse -Force $script:Dir -ErrorAction SilentlyContinue }
 
-    It 'prunes old logs, vacuums and writes a backup that sqlite3 accepts' -Skip:(-not $script:HaveSqlite3) {
+    It 'prunes old logs, vacuums and writes a backup that sqlite3 accepts' {
+        Skip-Because $script:NoSqlite3
         Add-Stages -Db $script:Db -Count 5 -LogBytes 200000 -DaysAgo 40
         Add-Stages -Db $script:Db -Count 3 -LogBytes 200000 -DaysAgo 1
         $r = Invoke-BurninRetention -BackupKeep 3
@@ -62,7 +65,8 @@ Describe 'Invoke-BurninRetention' {
         Join-Path $folder 'README.txt' | Should -Exist
     }
 
-    It 'changes nothing with -WhatIf' -Skip:(-not $script:HaveSqlite3) {
+    It 'changes nothing with -WhatIf' {
+        Skip-Because $script:NoSqlite3
         Add-Stages -Db $script:Db -Count 2 -LogBytes 1000 -DaysAgo 90
         Invoke-BurninRetention -WhatIf | Should -BeNullOrEmpty
         sqlite3 $script:Db 'SELECT count(*) FROM burnin_stages WHERE log_text IS NOT NULL;' | Should -Be '2'
@@ -76,11 +80,11 @@ Describe 'Invoke-BurninRetention' {
             Should -Throw -ErrorId 'BackupFolderNotWritable,NasBurnin.Maintenance.InvokeBurninRetentionCommand'
     }
 
-    It 'exits 1 under pwsh -NonInteractive -Command when a step fails' {
+    It 'exits 1 under pwsh -NonInteractive -Command when a step fails (as the last command)' {
         $blocker = Join-Path $script:Dir 'blocker'
         Set-Content $blocker 'a file'
         $cmd = "Import-Module '$script:Manifest'; Use-BurninStore -Path '$script:Db'; Invoke-BurninRetention -BackupPath '$blocker/backups'"
-        pwsh -NoProfile -NonInteractive -Command $cmd 2>$null | Out-Null
+        Invoke-PwshTask $cmd | Out-Null
         $LASTEXITCODE | Should -Be 1
     }
 }
@@ -131,7 +135,8 @@ Describe 'Test-BurninHealth' {
         Test-BurninHealth -Quiet | Should -BeOfType [bool]
     }
 
-    It 'calls a sync older than three poll intervals stale' -Skip:(-not $script:HaveSqlite3) {
+    It 'calls a sync older than three poll intervals stale' {
+        Skip-Because $script:NoSqlite3
         Set-BurninConfig -PollIntervalMinutes 10
         sqlite3 $script:Db "INSERT INTO hosts(name, address, port, created_at, last_success_at) VALUES ('nas1', '127.0.0.1', 1, 't', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-31 minutes'));"
         $row = (Test-BurninHealth -TimeoutSeconds 1).Checks | Where-Object Check -eq 'InventoryFresh'

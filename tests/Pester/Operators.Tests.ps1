@@ -5,11 +5,11 @@
 # Lockouts are stepped through with the engine's internal test clock (reflection), so nothing sleeps.
 
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $script:Manifest = Join-Path $PSScriptRoot '../../out/NasBurnin/NasBurnin.psd1' | Resolve-Path
     Import-Module $script:Manifest -Force -ErrorAction Stop
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("nasburnin-pester-ops-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory -Path $script:Work | Out-Null
-    $script:Pwsh = [Environment]::ProcessPath
     $script:OldSshClient = $env:SSH_CLIENT
     $script:OldSshConnection = $env:SSH_CONNECTION
     $env:SSH_CONNECTION = $null
@@ -45,7 +45,7 @@ function Set-TestClock($At) {
     # A second pwsh process on the same store, like a scheduled task or another window.
     function Invoke-Child([string]$StorePath, [string]$Script) {
         $full = "Import-Module '$script:Manifest' -ErrorAction Stop; Use-BurninStore -Path '$StorePath'; $Script"
-        & $script:Pwsh -NoProfile -NonInteractive -Command $full 2>&1 | ForEach-Object { "$_" }
+        Invoke-PwshTask $full
     }
 
     function Test-StoreFileContains([string]$StorePath, [string]$Text) {
@@ -90,9 +90,10 @@ Describe 'First-user setup' {
             Should -Throw -ErrorId 'AdminRequired,NasBurnin.Operators.NewBurninUserCommand'
     }
 
-    It 'fails closed instead of prompting when nobody can answer' {
-        Invoke-Child $script:Store 'try { New-BurninUser -UserName alice } catch { $_.FullyQualifiedErrorId }' |
-            Should -Contain 'PasswordPromptUnavailable,NasBurnin.Operators.NewBurninUserCommand'
+    It 'fails closed instead of prompting when nobody can answer, and prints no prompt' {
+        $out = Invoke-Child $script:Store 'try { New-BurninUser -UserName alice } catch { $_.FullyQualifiedErrorId }'
+        $out | Should -Contain 'PasswordPromptUnavailable,NasBurnin.Operators.NewBurninUserCommand'
+        ($out -join "`n") | Should -Not -Match "password for 'alice'"
         (Get-BurninOperator).SignInRequired | Should -BeFalse
     }
 }
@@ -245,11 +246,20 @@ Describe 'Initial admin from the environment' {
         Test-StoreFileContains $script:Store 'Env-Admin-Pw-42' | Should -BeFalse
     }
 
-    It 'refuses an empty store when only one of the two is set' {
+    It 'refuses an empty store when only one of the two is set: a terminating error of the command that opened it' {
         $env:NASBURNIN_INITIAL_ADMIN_USERNAME = 'envadmin'
-        $fresh = Join-Path $script:Work 'half.db'
-        # Use-BurninStore fails before the script runs; pwsh shows the message, which names the missing variable.
-        (Invoke-Child $fresh "'opened'") -join "`n" | Should -Match 'Only one of NASBURNIN_INITIAL_ADMIN_USERNAME and NASBURNIN_INITIAL_ADMIN_PASSWORD'
-        $LASTEXITCODE | Should -Not -Be 0
+        # As the last command: pwsh -Command exits 1 because the last command failed.
+        $last = Join-Path $script:Work 'half-last.db'
+        $out = Invoke-PwshTask "Import-Module '$script:Manifest'; Use-BurninStore -Path '$last'"
+        $LASTEXITCODE | Should -Be 1
+        ($out -join "`n") | Should -Match 'Only one of NASBURNIN_INITIAL_ADMIN_USERNAME and NASBURNIN_INITIAL_ADMIN_PASSWORD'
+        # Followed by more commands: only $ErrorActionPreference = 'Stop' makes the error stop the script (exit 1).
+        $stop = Join-Path $script:Work 'half-stop.db'
+        $out = Invoke-PwshTask "`$ErrorActionPreference = 'Stop'; Import-Module '$script:Manifest'; Use-BurninStore -Path '$stop'; 'opened'"
+        $LASTEXITCODE | Should -Be 1
+        $out | Should -Not -Contain 'opened'
+        # In the same session: the error is terminating for the statement (the catch sees it without -ErrorAction Stop).
+        $id = try { Use-BurninStore -Path (Join-Path $script:Work 'half-here.db'); 'opened' } catch { $_.FullyQualifiedErrorId }
+        $id | Should -Be 'InitialAdminIncomplete,NasBurnin.Store.UseBurninStoreCommand'
     }
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Management.Automation.Host;
 using System.Security;
 
 namespace NasBurnin.Common;
@@ -7,27 +6,15 @@ namespace NasBurnin.Common;
 /// <summary>
 /// Reads passwords from the host as SecureStrings. When nobody can answer (pwsh -NonInteractive, a
 /// scheduled task, a host without a UI) it stops the cmdlet with PasswordPromptUnavailable instead of
-/// hanging, and tells how to pass the password as a parameter.
+/// hanging, and tells how to pass the password as a parameter. Nothing is written before that
+/// decision: see <see cref="HostPrompt"/>.
 /// </summary>
 internal static class PasswordPrompt
 {
     /// <summary>One password, for example the current one.</summary>
     public static SecureString Read(PSCmdlet cmdlet, string prompt, string parameterName)
     {
-        var ui = cmdlet.Host?.UI;
-        SecureString? answer = null;
-        if (ui is not null)
-        {
-            try
-            {
-                ui.Write(prompt + ": ");
-                answer = ui.ReadLineAsSecureString();
-            }
-            catch (Exception e) when (HostPrompt.NobodyToAsk(e))
-            {
-                answer = null;
-            }
-        }
+        var answer = HostPrompt.AskSecret(cmdlet, prompt);
         if (answer is null)
             cmdlet.ThrowTerminatingError(ErrorRecords.Create("PasswordPromptUnavailable", ErrorCategory.InvalidOperation,
                 $"A password is needed and this session cannot prompt for one (it is not interactive). Pass it with -{parameterName} as a SecureString, for example -{parameterName} (Read-Host -AsSecureString) in an interactive session.",

@@ -53,7 +53,7 @@ public sealed class ConnectBurninHostCommand : BurninCmdlet
     /// <summary>Password login (Password set) or the key file's passphrase (Key set). Never stored.</summary>
     [Parameter(ParameterSetName = KeySet)]
     [Parameter(Mandatory = true, ParameterSetName = PasswordSet)]
-    [Credential]
+    [PromptedCredential]
     public PSCredential? Credential { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = LocalSet)]

@@ -14,7 +14,7 @@ namespace NasBurnin.Operators;
 public sealed class ConnectBurninOperatorCommand : BurninCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
-    [Credential]
+    [PromptedCredential]
     [ValidateNotNull]
     public PSCredential Credential { get; set; } = PSCredential.Empty;
 

@@ -68,6 +68,9 @@ internal sealed class ScriptedHostUI : PSHostUserInterface
         foreach (var d in descriptions)
         {
             var answer = Next($"{caption}|{message}|{d.Name}");
+            // Like pwsh's console host: a SecureString field is read masked and answered as a SecureString.
+            if (d.ParameterTypeFullName == typeof(SecureString).FullName && answer is not SecureString)
+                answer = ToSecure(answer.ToString()!);
             result[d.Name] = PSObject.AsPSObject(answer);
         }
         return result;
@@ -99,9 +102,13 @@ internal sealed class ScriptedHostUI : PSHostUserInterface
     public override SecureString ReadLineAsSecureString()
     {
         var answer = Next("ReadLineAsSecureString");
-        if (answer is SecureString s) return s;
+        return answer as SecureString ?? ToSecure(answer.ToString()!);
+    }
+
+    private static SecureString ToSecure(string text)
+    {
         var secure = new SecureString();
-        foreach (var ch in answer.ToString()!) secure.AppendChar(ch);
+        foreach (var ch in text) secure.AppendChar(ch);
         secure.MakeReadOnly();
         return secure;
     }
