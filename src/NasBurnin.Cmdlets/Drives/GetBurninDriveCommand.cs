@@ -11,8 +11,10 @@ namespace NasBurnin.Drives;
 /// script per host (lsblk, findmnt, zpool and smartctl for all disks at once there), recorded in the store
 /// before it is written out. -Offline reads the store and contacts nobody. A host that cannot be reached
 /// gets one error (host as target) and the others carry on; one unreadable disk only degrades that disk.
+/// Spinning disks in standby are left asleep (their last SMART values are shown); -WakeDrives reads them anyway,
+/// after ShouldProcess per host (ConfirmImpact Medium; declined, the host is read without waking anything).
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "BurninDrive")]
+[Cmdlet(VerbsCommon.Get, "BurninDrive", DefaultParameterSetName = "Live", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(BurninDrive))]
 public sealed class GetBurninDriveCommand : HostTargetCmdlet
 {
@@ -32,8 +34,12 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
     [ValidateSet("Sata", "Sas", "Nvme", "Usb", "Other", IgnoreCase = true)]
     public string[]? Transport { get; set; }
 
-    [Parameter]
+    [Parameter(ParameterSetName = "Offline")]
     public SwitchParameter Offline { get; set; }
+
+    /// <summary>Also read the disks in standby or sleep, which spins them up.</summary>
+    [Parameter(ParameterSetName = "Live")]
+    public SwitchParameter WakeDrives { get; set; }
 
     [Parameter]
     [ValidateRange(1, 86400)]
@@ -62,8 +68,11 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
         var store = Store;
         var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
+        var wake = WakeDrives
+            ? Targets.Where(h => ShouldProcess(h.Name, "Wake the drives in standby or sleep and read their SMART data (spins them up)")).Select(h => h.Id).ToHashSet()
+            : new HashSet<long>();
         HostFanOut.Run(this, Targets,
-            (host, shell, ct) => InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct),
+            (host, shell, ct) => InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct, wake.Contains(host.Id)),
             (host, refresh) =>
             {
                 var shown = refresh.Drives.Where(query.Matches).ToList();
