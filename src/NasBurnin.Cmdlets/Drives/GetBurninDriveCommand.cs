@@ -68,17 +68,33 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
         var store = Store;
         var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
-        var wake = WakeDrives
-            ? Targets.Where(h => ShouldProcess(h.Name, "Wake the drives in standby or sleep and read their SMART data (spins them up)")).Select(h => h.Id).ToHashSet()
-            : new HashSet<long>();
+        var wake = WakeDrives ? Waking(store, query) : new Dictionary<long, IReadOnlyCollection<string>?>();
         HostFanOut.Run(this, Targets,
-            (host, shell, ct) => InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct, wake.Contains(host.Id)),
+            (host, shell, ct) => InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct,
+                wake.TryGetValue(host.Id, out var only), only),
             (host, refresh) =>
             {
                 var shown = refresh.Drives.Where(query.Matches).ToList();
                 foreach (var w in InventoryWarnings.For(refresh.Inventory, shown)) WriteWarning($"{host}: {w}");
                 foreach (var d in shown) WriteObject(BurninDrive.From(d));
             });
+    }
+
+    /// <summary>
+    /// -WakeDrives: per host, after ShouldProcess, the disks that may be woken: the ones the filters select (as the
+    /// store knows them), or every disk without filters. Declined, the host is read without waking anything.
+    /// </summary>
+    private Dictionary<long, IReadOnlyCollection<string>?> Waking(BurninStore store, DriveQuery query)
+    {
+        var wake = new Dictionary<long, IReadOnlyCollection<string>?>();
+        foreach (var host in Targets)
+        {
+            var only = Terminating(() => InventoryService.WakeOnly(store, host.Name, query), host.Name);
+            var which = only is null ? "the drives in standby or sleep" : $"{string.Join(", ", only.Select(k => "/dev/" + k))} if in standby or sleep";
+            if (only is { Count: 0 }) continue;
+            if (ShouldProcess(host.Name, $"Wake {which} and read their SMART data (spins them up)")) wake[host.Id] = only;
+        }
+        return wake;
     }
 
     /// <summary>-Offline: the store's drives, filtered like a live call; a plain name nobody knows is HostNotFound.</summary>

@@ -204,7 +204,7 @@ public static class InventoryBuilder
 
     /// <summary>
     /// One record per identity: a disk seen through two paths (multipath) keeps one path and names the others.
-    /// The kept path is the first one smartctl identified, else the first: a path whose identity comes only
+    /// The kept path is the first one smartctl identified, else one smartctl found asleep, else the first: a path whose identity comes only
     /// from udev (a stale udev entry, a cloned image's loop device) must not stand in for the drive smartctl answers on.
     /// </summary>
     private static List<DriveInfo> MergeDuplicates(List<DriveInfo> drives)
@@ -212,7 +212,8 @@ public static class InventoryBuilder
         var result = new List<DriveInfo>();
         foreach (var group in drives.GroupBy(d => d.Identity, StringComparer.Ordinal))
         {
-            var first = group.FirstOrDefault(d => d.Smart?.Serial is not null) ?? group.First();
+            // Asleep, a path still answered smartctl's power check: it is the drive, where a twin path answered nothing.
+            var first = group.FirstOrDefault(d => d.Smart?.Serial is not null) ?? group.FirstOrDefault(d => d.Asleep) ?? group.First();
             var others = group.Where(d => !ReferenceEquals(d, first)).Select(d => d.Device).ToList();
             result.Add(others.Count == 0 ? first : first with
             {

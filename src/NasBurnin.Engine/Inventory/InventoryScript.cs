@@ -30,6 +30,9 @@ public sealed record InventoryScriptOptions
     /// </summary>
     public bool WakeDrives { get; init; }
 
+    /// <summary>With <see cref="WakeDrives"/>: only these disks (kernel names) are woken; null wakes every one.</summary>
+    public IReadOnlyCollection<string>? WakeOnly { get; init; }
+
     /// <summary>smartctl device types from earlier inventories, given as <c>-d</c> where the disk still has that serial.</summary>
     public IReadOnlyList<KnownDeviceType> DeviceTypes { get; init; } = Array.Empty<KnownDeviceType>();
 }
@@ -94,6 +97,7 @@ public static class InventoryScript
         sb.Append("nb_cols=").Append(PosixShell.Quote(BaseColumns)).Append('\n');
         sb.Append("nb_wake=").Append(options.WakeDrives ? '1' : '0').Append('\n');
         AppendDeviceTypes(sb, options.DeviceTypes);
+        AppendWaking(sb, options.WakeOnly);
         sb.Append(Body);
         return sb.ToString();
     }
@@ -108,6 +112,20 @@ public static class InventoryScript
         foreach (var t in (types ?? Array.Empty<KnownDeviceType>()).Where(SmartDeviceTypes.CanUse).DistinctBy(t => t.KernelName))
             sb.Append('\t').Append(PosixShell.Quote(t.KernelName + " " + t.Serial)).Append(") nb_dt=").Append(PosixShell.Quote(t.Type)).Append(" ;;\n");
         sb.Append("\tesac\n}\n");
+    }
+
+    /// <summary>nb_waking KNAME: true when this disk may be woken (every disk, or the ones WakeOnly names).</summary>
+    private static void AppendWaking(StringBuilder sb, IReadOnlyCollection<string>? only)
+    {
+        if (only is null)
+        {
+            sb.Append("nb_waking() { return 0; }\n");
+            return;
+        }
+        var names = only.Where(k => RemoteNames.IsDevicePath("/dev/" + k) && !k.Contains('/', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        sb.Append("nb_waking() {\n");
+        if (names.Count > 0) sb.Append("\tcase $1 in ").Append(string.Join('|', names.Select(PosixShell.Quote))).Append(") return 0 ;; esac\n");
+        sb.Append("\treturn 1\n}\n");
     }
 
     // The fixed part. Whole-disk selection mirrors DriveClassifier.IsCandidateDisk: TYPE disk (loop only with
@@ -245,7 +263,7 @@ public static class InventoryScript
         	nb_sb=1
         	case $nb_k in nvme*) nb_sb=0 ;; esac
         	[ "$nb_ro" = 0 ] && nb_sb=0
-        	[ "$nb_wake" = 1 ] && nb_sb=0
+        	[ "$nb_wake" = 1 ] && nb_waking "$nb_k" && nb_sb=0
         	nb_dtype "$nb_k" "$nb_sn"
         	echo "$nb_k $nb_sb ${nb_dt:--}" >>"$nb_t/devs"
         done <"$nb_t/disks"

@@ -289,6 +289,12 @@ public class InventoryScriptTests
         RunSh(InventoryScript.Build(new InventoryScriptOptions { Tools = host.Tools, DeviceTypes = types, WakeDrives = true }), new Dictionary<string, string> { ["TMPDIR"] = host.Tmp });
         Assert.Equal("-j -x -d sat /dev/sdb", Args("sdb"));
         Assert.Equal("-j -x /dev/sdc", Args("sdc"));
+        // Woken on request, only the disks asked for are.
+        RunSh(InventoryScript.Build(new InventoryScriptOptions { Tools = host.Tools, WakeDrives = true, WakeOnly = new[] { "sdc", "bad name" } }), new Dictionary<string, string> { ["TMPDIR"] = host.Tmp });
+        Assert.Equal("-j -x /dev/sdc", Args("sdc"));
+        Assert.Equal("-j -x -n standby /dev/sdb", Args("sdb"));
+        RunSh(InventoryScript.Build(new InventoryScriptOptions { Tools = host.Tools, WakeDrives = true, WakeOnly = Array.Empty<string>() }), new Dictionary<string, string> { ["TMPDIR"] = host.Tmp });
+        Assert.Equal("-j -x -n standby /dev/sdc", Args("sdc"));
 
         // An lsblk without -r's columns: every disk but NVMe is treated as spinning (never woken), no -d is used.
         File.WriteAllText(Path.Combine(host.Dir, "old-lsblk"), "");
