@@ -131,7 +131,7 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
 
         var hdd = Own(live, Hdd);
         Assert.Equal(("Standby", "Passed", "Free"), (Str(hdd, "PowerMode"), Str(hdd, "SmartHealth"), Str(hdd, "Role")));
-        Assert.Equal(readAt, Prop<DateTime?>(hdd, "SmartReadAt"));                                 // its last values, with their time
+        Assert.Equal(readAt!.Value, Prop<DateTime?>(hdd, "SmartReadAt")!.Value, TimeSpan.FromMilliseconds(1)); // its last values, with their time (stored to the ms)
         Assert.Equal(Prop<int?>(before, "TemperatureC"), Prop<int?>(hdd, "TemperatureC"));
         Assert.Equal(Prop<long?>(before, "PowerOnHours"), Prop<long?>(hdd, "PowerOnHours"));
         Assert.True(Prop<DateTime?>(hdd, "LastSeenAt") > readAt);
@@ -271,8 +271,9 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         states.Set(StateFile(Hdd, "selftest_seconds"), "3");
         var run = StartAll(s, new[] { Hdd }, "-Stage SmartShort, SmartPostCheck").Single();
         var dir = Rig.RunDir(Hdd);
-        for (var i = 0; i < 200 && !File.Exists(Path.Combine(dir, "smart-pre.json")); i++) Thread.Sleep(50);
-        states.Set(StateFile(Hdd, "attrs"), "187 1\n"); // after the baseline was taken
+        // The first stage starts once the baseline (smart-pre.json) is written; the counter grows after it.
+        for (var i = 0; i < 600 && !File.Exists(Path.Combine(dir, "stages", "1", "started")); i++) Thread.Sleep(50);
+        states.Set(StateFile(Hdd, "attrs"), "187 1\n");
         var done = WaitAll(s, new[] { run }).Single();
         Assert.Equal("Fail", Str(done, "Result"));
         Assert.Contains("Reported uncorrectable errors grew from 0 to 1", Prop<string[]>(done, "Reasons"));
@@ -289,7 +290,7 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         foreach (var d in new[] { Hdd, Ssd }) states.Set(StateFile(d, "selftest_seconds"), "1");
         var own = string.Join(" -or ", new[] { Nvme, Ssd, Hdd, Sas }.Select(x => $"($_.Serial -eq '{x}' -and $_.Device -eq '{Rig.Nas.Device(x)}')"));
         var runs = s.Run($"Get-BurninDrive -Role Free | Where-Object {{ {own} }} | Start-BurninRun -Profile Standard -Confirm:$false").AssertClean().Output;
-        Assert.Equal(new[] { Hdd, Nvme, Sas, Ssd }, runs.Select(r => Str(r, "Serial")).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { Nvme, Ssd, Hdd, Sas }, runs.Select(r => Str(r, "Serial")).Order(StringComparer.Ordinal));
         var done = WaitAll(s, runs, 300);
         Assert.All(done, r => Assert.Equal("Pass", Str(r, "Result")));
         Assert.All(done, r => Assert.Equal(5, s.Run($"Get-BurninStage -RunId {Str(r, "RunId")}").AssertClean().Output.Count(st => Str(st, "State") == "Passed")));

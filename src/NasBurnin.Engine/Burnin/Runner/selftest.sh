@@ -10,6 +10,9 @@
 # running whose log never changed fails at the deadline (the drive's own estimate x2 + 30 min) with
 # that reason, instead of waiting for ever.
 
+# A deadline in words: minutes, or seconds below two minutes.
+st_span() { if [ "$1" -ge 120 ]; then echo "$(($1 / 60)) minutes"; else echo "$1 s"; fi; }
+
 # The whole self-test log of a flattened document, as one checksum (the running state is not in it).
 selftest_sig() {
     grep -E '^\.(ata_smart_self_test_log\.|nvme_self_test_log\.table\[|scsi_self_test)' "$1" | cksum
@@ -79,9 +82,9 @@ selftest_poll() {
             "$NB_SMARTCTL" -X "$NB_DEVICE" >/dev/null 2>&1; SELFTEST_RUNNING=0
             RESULT=Failed
             if [ "$seen" = 1 ]; then
-                SUMMARY="the $kind self-test did not complete within $((timeout / 60)) minutes"
+                SUMMARY="the $kind self-test did not complete within $(st_span "$timeout")"
             else
-                SUMMARY="the $kind self-test was never seen running and the self-test log did not change within $((timeout / 60)) minutes (the drive's own estimate x2 + 30 min): the drive did not report the test; it may not support it, or something else aborted it"
+                SUMMARY="the $kind self-test was never seen running and the self-test log did not change within $(st_span "$timeout") (the drive's own estimate x2 + 30 min): the drive did not report the test; it may not support it, or something else aborted it"
             fi
             log "$SUMMARY"; return 1
         fi
@@ -99,7 +102,7 @@ selftest() {
             log "smartctl -t $kind failed (exit $rc): $(echo "$out" | tail -n 3 | tr '\n' ' ')"
             RESULT=Failed; SUMMARY="could not start the $kind self-test (smartctl exit $rc)"; return
         fi
-        log "started SMART $kind self-test (attempt $attempt, timeout $((timeout / 60)) min)"
+        log "started SMART $kind self-test (attempt $attempt, deadline $(st_span "$timeout"))"
         SELFTEST_RUNNING=1
         selftest_poll "$kind" "$timeout" "$sig0" || return
         SELFTEST_RUNNING=0
