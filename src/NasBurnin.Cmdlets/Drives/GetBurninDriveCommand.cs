@@ -90,8 +90,8 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
         foreach (var host in Targets)
         {
             var only = Terminating(() => InventoryService.WakeOnly(store, host.Name, query), host.Name);
+            if (only is { Count: 0 }) continue; // the filters select none of its drives: nothing to wake there
             var which = only is null ? "the drives in standby or sleep" : $"{string.Join(", ", only.Select(k => "/dev/" + k))} if in standby or sleep";
-            if (only is { Count: 0 }) continue;
             if (ShouldProcess(host.Name, $"Wake {which} and read their SMART data (spins them up)")) wake[host.Id] = only;
         }
         return wake;
