@@ -37,15 +37,9 @@ public sealed class BurninPlanner
             r.NullableInt64("rotational") is { } rot ? rot != 0 : null, r.NullableString("role"), r.NullableString("last_smart_json"))
         {
             Health = r.NullableString("health"),
-            HealthReason = FirstWarning(r.NullableString("warnings")),
+            HealthReason = Inventory.DriveRepository.ParseList(r.NullableString("warnings")).FirstOrDefault(),
         };
     });
-
-    private static string? FirstWarning(string? json)
-    {
-        try { return json is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<string>>(json)?.FirstOrDefault(); }
-        catch (System.Text.Json.JsonException) { return null; }
-    }
 
     /// <summary>The stages for a drive: an explicit list, else the profile's.</summary>
     public IReadOnlyList<StageKind> StagesFor(DriveFacts d, BurninProfile profile, IReadOnlyList<StageKind>? explicitStages)

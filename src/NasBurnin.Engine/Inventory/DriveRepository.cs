@@ -298,7 +298,8 @@ public sealed class DriveRepository
 
     private static string JsonList(IReadOnlyList<string> items) => JsonSerializer.Serialize(items);
 
-    private static IReadOnlyList<string> ParseList(string? json)
+    /// <summary>A stored JSON list of strings (reasons, warnings, mountpoints); empty when absent or unreadable.</summary>
+    internal static IReadOnlyList<string> ParseList(string? json)
     {
         if (json is null) return Array.Empty<string>();
         try { return JsonSerializer.Deserialize<List<string>>(json) ?? new List<string>(); }
