@@ -126,7 +126,7 @@ public sealed class HealthRuleService
             yield return new HealthRule(d.Counter, HealthRules.AttributeOf(d.Counter), d.WarnAt, d.FailAt, DuringRun(d.Counter),
                 HealthRuleScope.Default, null, null, null, null);
         yield return new HealthRule(SmartCounter.Temperature, HealthRules.AttributeOf(SmartCounter.Temperature), settings.TemperatureLimitC, null,
-            $"pauses the surface stage at {settings.TemperatureLimitC} °C, resumes 5 °C lower, fails at {settings.TemperatureLimitC + 5} °C; warns when the end is over the limit",
+            $"surface stage pauses at {settings.TemperatureLimitC} °C, fails at {settings.TemperatureLimitC + 5} °C",
             HealthRuleScope.Default, null, "the TemperatureLimitC setting (Set-BurninConfig)", null, null);
     }
 

@@ -40,8 +40,8 @@ public sealed record HealthRule(
 public sealed record RunGrowthRule(SmartCounter Counter, string Name, bool Fails, bool AnyAtEndFails, string? Hint = null)
 {
     /// <summary>How Get-BurninHealthRule shows it.</summary>
-    public string Describe => (Fails ? "fails the run on any increase" : "warns on any increase") +
-        (AnyAtEndFails ? ", and when any is left at the end" : "") + (Hint is null ? "" : $" ({Hint})");
+    public string Describe => (Fails ? "fails on any increase" : "warns on any increase") +
+        (AnyAtEndFails ? " or any at the end" : "") + (Hint is null ? "" : $" ({Hint})");
 }
 
 /// <summary>

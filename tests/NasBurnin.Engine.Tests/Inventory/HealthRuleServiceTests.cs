@@ -37,8 +37,8 @@ public sealed class HealthRuleServiceTests : IDisposable
         Assert.All(list, r => Assert.Equal(HealthRuleScope.Default, r.Scope));
         var pending = list.Single(r => r.Counter == SmartCounter.PendingSectors);
         Assert.Equal((null, 1L), (pending.WarnAt, pending.FailAt));
-        Assert.Equal("fails the run on any increase, and when any is left at the end", pending.DuringRun);
-        Assert.Equal("fails the run on any increase", list.Single(r => r.Counter == SmartCounter.ReportedUncorrect).DuringRun);
+        Assert.Equal("fails on any increase or any at the end", pending.DuringRun);
+        Assert.Equal("fails on any increase", list.Single(r => r.Counter == SmartCounter.ReportedUncorrect).DuringRun);
         Assert.StartsWith("warns on any increase", list.Single(r => r.Counter == SmartCounter.CrcErrors).DuringRun);
         Assert.Equal(55L, list.Single(r => r.Counter == SmartCounter.Temperature).WarnAt);
         Assert.Equal(list.Single(r => r.Counter == SmartCounter.ReallocatedSectors).DuringRun, list.Single(r => r.Counter == SmartCounter.GrownDefects).DuringRun);
