@@ -1,8 +1,10 @@
 #!/bin/bash
 # start.sh: start a sandbox NAS (sshd on 127.0.0.1 + loop-device drives + shims).
 #
-#   start.sh STATE_DIR [--drives N] [--size-mib M] [--faulty] [--smart-delay-ms MS] [--pool-layouts]
+#   start.sh STATE_DIR [--drives N] [--size-mib M] [--faulty] [--smart-delay-ms MS] [--pool-layouts] [--hold-power-on-hours]
 #
+# --hold-power-on-hours keeps every drive's power-on hours where they start (self-tests of one kind
+# then end within one power-on hour, like on a real drive; see README.md).
 # --size-mib sets the size of the extra free drives 9+ (default 64; benchmarks use bigger ones).
 # --pool-layouts adds 11 partitioned drives (index 201-211) in two more imported pools, "fast" and "vault",
 # named by partition, by-id and by-partuuid paths and GUIDs (see lib/pool_layouts.sh).
@@ -22,7 +24,7 @@ die() {
 log() { printf 'start.sh: %s\n' "$*" >&2; }
 
 usage() {
-	echo "usage: start.sh STATE_DIR [--drives N] [--size-mib M] [--faulty] [--smart-delay-ms MS] [--pool-layouts]" >&2
+	echo "usage: start.sh STATE_DIR [--drives N] [--size-mib M] [--faulty] [--smart-delay-ms MS] [--pool-layouts] [--hold-power-on-hours]" >&2
 	exit 2
 }
 
@@ -35,6 +37,7 @@ EXTRA_MIB=64
 FAULTY=0
 POOL_LAYOUTS=0
 SMART_DELAY_MS=0
+HOLD_HOURS=0
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--drives) DRIVES=${2:-}; shift 2 || usage ;;
@@ -43,6 +46,7 @@ while [[ $# -gt 0 ]]; do
 	--size-mib=*) EXTRA_MIB=${1#*=}; shift ;;
 	--faulty) FAULTY=1; shift ;;
 	--pool-layouts) POOL_LAYOUTS=1; shift ;;
+	--hold-power-on-hours) HOLD_HOURS=1; shift ;;
 	--smart-delay-ms) SMART_DELAY_MS=${2:-}; shift 2 || usage ;;
 	--smart-delay-ms=*) SMART_DELAY_MS=${1#*=}; shift ;;
 	-h | --help) usage ;;
@@ -109,6 +113,7 @@ T0=$(date +%s.%N)
 mkdir -p "$STATE"/{bin,captures,disks,drives,mnt,ssh,work,build}
 : >"$STATE/devices"
 echo "$SMART_DELAY_MS" >"$STATE/smart_delay_ms"
+if [[ $HOLD_HOURS == 1 ]]; then : >"$STATE/hold_power_on_hours"; fi
 
 # ------------------------------------------------------------------ shims and wrappers
 install -m 0755 "$HERE/shims/smartctl" "$HERE/shims/zpool" "$HERE/shims/nvme" "$HERE/shims/guard" \

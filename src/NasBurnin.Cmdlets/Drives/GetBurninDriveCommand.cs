@@ -11,8 +11,10 @@ namespace NasBurnin.Drives;
 /// script per host (lsblk, findmnt, zpool and smartctl for all disks at once there), recorded in the store
 /// before it is written out. -Offline reads the store and contacts nobody. A host that cannot be reached
 /// gets one error (host as target) and the others carry on; one unreadable disk only degrades that disk.
+/// Spinning disks in standby are left asleep (their last SMART values are shown); -WakeDrives reads them anyway,
+/// after ShouldProcess per host (ConfirmImpact Medium; declined, the host is read without waking anything).
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "BurninDrive")]
+[Cmdlet(VerbsCommon.Get, "BurninDrive", DefaultParameterSetName = "Live", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(BurninDrive))]
 public sealed class GetBurninDriveCommand : HostTargetCmdlet
 {
@@ -32,8 +34,12 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
     [ValidateSet("Sata", "Sas", "Nvme", "Usb", "Other", IgnoreCase = true)]
     public string[]? Transport { get; set; }
 
-    [Parameter]
+    [Parameter(ParameterSetName = "Offline")]
     public SwitchParameter Offline { get; set; }
+
+    /// <summary>Also read the disks in standby or sleep, which spins them up.</summary>
+    [Parameter(ParameterSetName = "Live")]
+    public SwitchParameter WakeDrives { get; set; }
 
     [Parameter]
     [ValidateRange(1, 86400)]
@@ -62,14 +68,33 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
         var store = Store;
         var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
+        var wake = WakeDrives ? Waking(store, query) : new Dictionary<long, IReadOnlyCollection<string>?>();
         HostFanOut.Run(this, Targets,
-            (host, shell, ct) => InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct),
+            (host, shell, ct) => InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct,
+                wake.TryGetValue(host.Id, out var only), only),
             (host, refresh) =>
             {
                 var shown = refresh.Drives.Where(query.Matches).ToList();
                 foreach (var w in InventoryWarnings.For(refresh.Inventory, shown)) WriteWarning($"{host}: {w}");
                 foreach (var d in shown) WriteObject(BurninDrive.From(d));
             });
+    }
+
+    /// <summary>
+    /// -WakeDrives: per host, after ShouldProcess, the disks that may be woken: the ones the filters select (as the
+    /// store knows them), or every disk without filters. Declined, the host is read without waking anything.
+    /// </summary>
+    private Dictionary<long, IReadOnlyCollection<string>?> Waking(BurninStore store, DriveQuery query)
+    {
+        var wake = new Dictionary<long, IReadOnlyCollection<string>?>();
+        foreach (var host in Targets)
+        {
+            var only = Terminating(() => InventoryService.WakeOnly(store, host.Name, query), host.Name);
+            if (only is { Count: 0 }) continue; // the filters select none of its drives: nothing to wake there
+            var which = only is null ? "the drives in standby or sleep" : $"{string.Join(", ", only.Select(k => "/dev/" + k))} if in standby or sleep";
+            if (ShouldProcess(host.Name, $"Wake {which} and read their SMART data (spins them up)")) wake[host.Id] = only;
+        }
+        return wake;
     }
 
     /// <summary>-Offline: the store's drives, filtered like a live call; a plain name nobody knows is HostNotFound.</summary>

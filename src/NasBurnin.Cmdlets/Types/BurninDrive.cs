@@ -41,6 +41,13 @@ public sealed class BurninDrive
     public string SelfTestStatus { get; init; } = "";
     public int? SelfTestRemainingPercent { get; init; }
     public string[] Warnings { get; init; } = Array.Empty<string>();
+    /// <summary>
+    /// Active, Idle, Standby, Sleep or Unknown at the last inventory. Spinning disks are read with smartctl -n standby:
+    /// one in Standby or Sleep is left asleep and keeps its last SMART values and health, read at SmartReadAt.
+    /// </summary>
+    public string PowerMode { get; init; } = "";
+    /// <summary>When the SMART values shown were read (earlier than LastSeenAt for a drive that was asleep).</summary>
+    public DateTime? SmartReadAt { get; init; }
     public DateTime? LastSeenAt { get; init; }
     /// <summary>Set when the last inventory of its host did not find the drive.</summary>
     public DateTime? MissingSince { get; init; }
@@ -77,6 +84,8 @@ public sealed class BurninDrive
         SelfTestRemainingPercent = d.SelfTestRemainingPercent,
         SelfTest = d.SelfTestRemainingPercent is { } left ? $"{d.SelfTestStatus} ({left}% left)" : d.SelfTestStatus.ToString(),
         Warnings = d.Warnings.ToArray(),
+        PowerMode = d.PowerMode.ToString(),
+        SmartReadAt = d.SmartReadAt?.UtcDateTime,
         LastSeenAt = d.LastSeenAt?.UtcDateTime,
         MissingSince = d.MissingSince?.UtcDateTime,
     };

@@ -8,7 +8,12 @@ public sealed record HostContext(long? HostId, string HostName, string WorkDir, 
 /// <summary>A drive as the store knows it from the latest inventory.</summary>
 public sealed record DriveFacts(
     long Id, long? HostId, string? HostName, string Device, string? Serial, string? Wwn, string? Model,
-    long? CapacityBytes, string? Transport, bool? Rotational, string? Role, string? LastSmartJson);
+    long? CapacityBytes, string? Transport, bool? Rotational, string? Role, string? LastSmartJson)
+{
+    /// <summary>SmartHealth at the last inventory (Passed, Warning, Failed, Unknown), and the first reason for it.</summary>
+    public string? Health { get; init; }
+    public string? HealthReason { get; init; }
+}
 
 /// <summary>Self-test durations and sector size a drive reports (from its SMART data).</summary>
 public sealed record SmartTiming(int? ShortMinutes, int? LongMinutes, int? ConveyanceMinutes, int? PhysicalSectorBytes);

@@ -24,7 +24,8 @@ public sealed class BurninPlanner
     {
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
-            SELECT d.id, d.host_id, h.name, d.device_path, d.serial, d.wwn, d.model, d.capacity_bytes, d.transport, d.rotational, d.role, d.last_smart_json
+            SELECT d.id, d.host_id, h.name, d.device_path, d.serial, d.wwn, d.model, d.capacity_bytes, d.transport, d.rotational, d.role, d.last_smart_json,
+                d.health, d.warnings
             FROM drives d LEFT JOIN hosts h ON h.id = d.host_id WHERE d.id = $id
             """;
         cmd.Parameters.AddWithValue("$id", driveId);
@@ -33,7 +34,11 @@ public sealed class BurninPlanner
             throw new BurninException("DriveNotFound", ErrorKind.NotFound, $"No drive with id {driveId} is in the store. Run Get-BurninDrive first.") { Target = driveId };
         return new DriveFacts(r.GetInt64(0), r.NullableInt64("host_id"), r.NullableString("name"), r.GetString(3), r.NullableString("serial"),
             r.NullableString("wwn"), r.NullableString("model"), r.NullableInt64("capacity_bytes"), r.NullableString("transport"),
-            r.NullableInt64("rotational") is { } rot ? rot != 0 : null, r.NullableString("role"), r.NullableString("last_smart_json"));
+            r.NullableInt64("rotational") is { } rot ? rot != 0 : null, r.NullableString("role"), r.NullableString("last_smart_json"))
+        {
+            Health = r.NullableString("health"),
+            HealthReason = Inventory.DriveRepository.ParseList(r.NullableString("warnings")).FirstOrDefault(),
+        };
     });
 
     /// <summary>The stages for a drive: an explicit list, else the profile's.</summary>
@@ -75,6 +80,13 @@ public sealed class BurninPlanner
             else if (d.Role is not DriveRoles.Free)
                 throw AuditedRefusal(d, actor, auditRefusals, "DriveRoleUnknown", $"{Name(d)} has no known role ({d.Role ?? "none"}); refresh the inventory with Get-BurninDrive before a destructive stage.");
         }
+
+        // A drive whose SMART cannot be read (a LUN, a virtual disk, SMART off) cannot be judged, and may not be a drive at all.
+        if (destructive && d.Health is not ("Passed" or "Warning" or "Failed"))
+            throw AuditedRefusal(d, actor, auditRefusals, "DriveHealthUnknown",
+                $"{Name(d)} has SMART health Unknown" + (d.HealthReason is { } why ? $" ({why.TrimEnd('.')})" : "") +
+                ". Destructive stages need a drive whose SMART NasBurnin can read, to judge the burn-in; a LUN, virtual disk or RAID volume is no drive to burn in. " +
+                "Refresh the inventory with Get-BurninDrive (with -WakeDrives for a drive in standby that was never read).");
 
         // Role first: a System drive is refused as System, whatever else is wrong with it.
         if (string.IsNullOrEmpty(d.Serial))

@@ -12,7 +12,7 @@ public sealed class InventorySmartReader : ISmartReader
         var r = SmartctlParser.Parse(smartctlJson);
         if (!r.HasDeviceData) return null;
         return new SmartEvidence(r.SmartPassed, r.ReallocatedSectors ?? r.GrownDefects, r.PendingSectors, r.OfflineUncorrectable,
-            r.CrcErrors, r.NvmeCriticalWarning, r.NvmeMediaErrors, r.TemperatureC);
+            r.CrcErrors, r.NvmeCriticalWarning, r.NvmeMediaErrors, r.TemperatureC) { ReportedUncorrect = r.ReportedUncorrect };
     }
 
     public SmartTiming? Timing(string smartctlJson)

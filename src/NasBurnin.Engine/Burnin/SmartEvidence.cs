@@ -9,4 +9,8 @@ public sealed record SmartEvidence(
     long? CrcErrors,
     int? NvmeCriticalWarning,
     long? NvmeMediaErrors,
-    int? TemperatureC);
+    int? TemperatureC)
+{
+    /// <summary>Attribute 187, Reported_Uncorrect: errors the drive could not correct and reported to the host.</summary>
+    public long? ReportedUncorrect { get; init; }
+}

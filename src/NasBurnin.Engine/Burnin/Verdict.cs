@@ -1,4 +1,5 @@
 using System.Globalization;
+using NasBurnin.Engine.Inventory;
 
 namespace NasBurnin.Engine.Burnin;
 
@@ -10,15 +11,16 @@ public sealed record VerdictResult(string Result, IReadOnlyList<string> Reasons)
 
 /// <summary>
 /// Decides Pass or Fail from evidence (DESIGN §5): failed stages (bad blocks, self-tests that did not
-/// complete without error, refusals), SMART overall health, growth of reallocated / pending /
-/// offline-uncorrectable sectors between the pre and post snapshots (or any at the end), an NVMe
-/// critical warning or new media errors. New CRC errors (a cable) and heat only warn. A drive whose
-/// SMART says PASSED but whose counters say otherwise still fails.
+/// complete without error, refusals), SMART overall health, any increase over the run's baseline in
+/// reallocated (5), reported uncorrectable (187), pending (197) or offline-uncorrectable (198) sectors
+/// (and for 5, 197 and 198 any at the end), an NVMe critical warning or new media errors. New CRC
+/// errors (199, a cable) and heat only warn. A drive whose SMART says PASSED but whose counters say
+/// otherwise still fails.
 /// </summary>
 public static class Verdict
 {
     /// <summary>With true, any reallocated, pending or offline-uncorrectable sector at the end fails a new drive, grown or not.</summary>
-    public const bool FailOnAnyBadSectorAtEnd = true;
+    public const bool FailOnAnyBadSectorAtEnd = HealthRules.FailOnAnyBadSectorAtEnd;
 
     public static VerdictResult Decide(IEnumerable<(StageKind Stage, string State, string? Summary)> stages,
         SmartEvidence? pre, SmartEvidence? post, int temperatureLimitC, bool heatEvents)
@@ -33,15 +35,9 @@ public static class Verdict
         if (post is not null)
         {
             if (post.HealthPassed == false) fails.Add("SMART overall health self-assessment: FAILED");
-            Counter("Reallocated sectors", pre?.Reallocated, post.Reallocated, fails);
-            Counter("Pending sectors", pre?.Pending, post.Pending, fails);
-            Counter("Offline-uncorrectable sectors", pre?.OfflineUncorrectable, post.OfflineUncorrectable, fails);
             if (post.NvmeCriticalWarning is { } cw and not 0)
                 fails.Add($"NVMe critical warning 0x{cw.ToString("x2", CultureInfo.InvariantCulture)}");
-            if (post.NvmeMediaErrors is { } me && me > (pre?.NvmeMediaErrors ?? 0))
-                fails.Add($"NVMe media errors grew from {pre?.NvmeMediaErrors ?? 0} to {me}");
-            if (post.CrcErrors is { } crc && crc > (pre?.CrcErrors ?? 0))
-                warns.Add($"Warning: interface CRC errors grew from {pre?.CrcErrors ?? 0} to {crc} (check the cable and backplane)");
+            foreach (var rule in HealthRules.RunGrowth) Judge(rule, pre, post, rule.Fails ? fails : warns);
             if (post.TemperatureC is { } t && t > temperatureLimitC)
                 warns.Add($"Warning: temperature {t} °C is over the limit of {temperatureLimitC} °C");
         }
@@ -56,11 +52,25 @@ public static class Verdict
             : new VerdictResult(RunResults.Pass, warns);
     }
 
-    private static void Counter(string name, long? before, long? after, List<string> fails)
+    private static void Judge(RunGrowthRule rule, SmartEvidence? pre, SmartEvidence post, List<string> into)
     {
-        if (after is not { } a) return;
-        var b = before ?? 0;
-        if (a > b) fails.Add($"{name} grew from {b} to {a}");
-        else if (FailOnAnyBadSectorAtEnd && a > 0) fails.Add($"{name}: {a} at the end of the run");
+        if (Read(rule.Counter, post) is not { } after) return;
+        var before = pre is null ? 0 : Read(rule.Counter, pre) ?? 0;
+        var name = rule.Fails ? rule.Name : "Warning: " + char.ToLowerInvariant(rule.Name[0]) + rule.Name[1..];
+        var hint = rule.Hint is null ? "" : $" ({rule.Hint})";
+        if (after > before) into.Add($"{name} grew from {before} to {after}{hint}");
+        else if (rule.AnyAtEndFails && after > 0) into.Add($"{name}: {after} at the end of the run");
     }
+
+    /// <summary>The evidence a growth rule compares (SCSI grown defects are in Reallocated).</summary>
+    private static long? Read(SmartCounter counter, SmartEvidence e) => counter switch
+    {
+        SmartCounter.ReallocatedSectors => e.Reallocated,
+        SmartCounter.ReportedUncorrect => e.ReportedUncorrect,
+        SmartCounter.PendingSectors => e.Pending,
+        SmartCounter.OfflineUncorrectable => e.OfflineUncorrectable,
+        SmartCounter.NvmeMediaErrors => e.NvmeMediaErrors,
+        SmartCounter.CrcErrors => e.CrcErrors,
+        _ => null,
+    };
 }

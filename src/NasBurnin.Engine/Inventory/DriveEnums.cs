@@ -62,3 +62,17 @@ public enum SelfTestStatus
     /// <summary>Aborted by the host or interrupted by a reset: not a verdict on the drive.</summary>
     Aborted,
 }
+
+/// <summary>
+/// A drive's power mode at its last inventory. Inventories read spinning disks with <c>smartctl -n standby</c>, so a
+/// disk in Standby or Sleep is left asleep and keeps its last SMART values; Active means it answered (active or
+/// idle); Idle only where smartctl told it apart; Unknown where nothing was read or asked.
+/// </summary>
+public enum DrivePowerMode
+{
+    Unknown,
+    Active,
+    Idle,
+    Standby,
+    Sleep,
+}

@@ -46,6 +46,14 @@ public sealed record DriveIdentity(string? Model, string? Serial, string? Wwn)
         return a.StartsWith(b, StringComparison.Ordinal) || b.StartsWith(a, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Equal serials and WWNs that do not disagree, whatever the models say: for a drive seen only through lsblk
+    /// (asleep, so smartctl did not read it), whose SAS model lacks the vendor smartctl puts in front.
+    /// </summary>
+    public bool SameSerialAs(DriveIdentity other) =>
+        Serial is not null && other.Serial is not null && Norm(Serial) == Norm(other.Serial) &&
+        (Wwn is null || other.Wwn is null || Wwn == other.Wwn);
+
     private static string? Clean(string? s)
     {
         var t = s?.Trim();

@@ -59,6 +59,18 @@ public sealed record DriveInfo
     /// <summary>Health reasons first, then notes about how the drive was read (no SMART, duplicate paths…).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 
+    /// <summary>The drive's power mode at this inventory (Standby or Sleep: it was left asleep and not read).</summary>
+    public DrivePowerMode PowerMode { get; init; }
+    /// <summary>
+    /// True when smartctl -n standby left the drive alone because it was asleep: its SMART values, health and warnings
+    /// are the last ones read (the store merges them in), from <see cref="SmartReadAt"/>.
+    /// </summary>
+    public bool Asleep { get; init; }
+    /// <summary>When the SMART values shown were read (earlier than the inventory for a drive that was asleep).</summary>
+    public DateTimeOffset? SmartReadAt { get; init; }
+    /// <summary>smartctl's device type (sat, scsi, nvme, a USB bridge's), given back as <c>-d</c> on the next inventory.</summary>
+    public string? SmartDeviceType { get; init; }
+
     /// <summary>The parsed SMART document (self-test log, polling minutes, attributes) for burn-in; null without one.</summary>
     public SmartReport? Smart { get; init; }
     /// <summary>The smartctl JSON as the host printed it; the store keeps it compacted.</summary>

@@ -46,6 +46,7 @@ public sealed class DriveRepository
             {
                 var d = inventory.Drives[i];
                 var id = rows[i];
+                if (d.Asleep && id is not null && Load(c, tx, id.Value) is { } stored) d = Asleep(stored, d);
                 if (id is null)
                 {
                     id = Insert(c, tx, d, hostId, now);
@@ -65,6 +66,57 @@ public sealed class DriveRepository
             return (IReadOnlyList<DriveInfo>)saved;
         });
     }
+
+    /// <summary>
+    /// A drive smartctl left asleep keeps what it was last read as: SMART values (and so health, warnings and the
+    /// transport smartctl told), with their time; what lsblk, findmnt and zpool say now (role, pools, device) is new.
+    /// </summary>
+    private static DriveInfo Asleep(DriveInfo stored, DriveInfo now) => stored with
+    {
+        HostName = now.HostName,
+        Device = now.Device,
+        KernelName = now.KernelName,
+        ByIdPath = now.ByIdPath,
+        CapacityBytes = now.CapacityBytes ?? stored.CapacityBytes,
+        Rotational = stored.Rotational ?? now.Rotational,
+        Transport = stored.Transport != DriveTransport.Other ? stored.Transport : now.Transport,
+        Role = now.Role,
+        RoleReasons = now.RoleReasons,
+        PoolName = now.PoolName,
+        PoolRole = now.PoolRole,
+        Pools = now.Pools,
+        Mountpoints = now.Mountpoints,
+        // Never read before: nothing to keep, so its own "asleep, never read" reason stands.
+        SmartHealth = stored.SmartReadAt is null ? now.SmartHealth : stored.SmartHealth,
+        Warnings = stored.SmartReadAt is null ? now.Warnings : stored.Warnings,
+        PowerMode = now.PowerMode,
+        Asleep = true,
+        InventoriedAt = now.InventoriedAt,
+        LastSeenAt = now.LastSeenAt,
+    };
+
+    private static DriveInfo? Load(SqliteConnection c, SqliteTransaction tx, long id)
+    {
+        using var cmd = Command(c, tx, "SELECT * FROM drives WHERE id = $id", ("$id", id));
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? FromRow(r) : null;
+    }
+
+    /// <summary>The smartctl device types of a host's present drives, for the next inventory's <c>-d</c>.</summary>
+    public IReadOnlyList<KnownDeviceType> DeviceTypesOn(string hostName) => _store.Read(c =>
+    {
+        using var cmd = Command(c, null,
+            "SELECT device_path, serial, smart_device_type FROM drives WHERE host_name = $h COLLATE NOCASE AND missing_since IS NULL " +
+            "AND smart_device_type IS NOT NULL AND serial IS NOT NULL", ("$h", hostName));
+        using var r = cmd.ExecuteReader();
+        var list = new List<KnownDeviceType>();
+        while (r.Read())
+        {
+            var device = r.GetString(0);
+            if (device.StartsWith("/dev/", StringComparison.Ordinal)) list.Add(new KnownDeviceType(device[5..], r.GetString(1), r.GetString(2)));
+        }
+        return (IReadOnlyList<KnownDeviceType>)list;
+    });
 
     /// <summary>Stored drives matching the query, by host then device.</summary>
     public IReadOnlyList<DriveInfo> Query(DriveQuery? query = null)
@@ -140,6 +192,10 @@ public sealed class DriveRepository
         if (!d.IdentityStable) return null;
         var me = DriveIdentity.Of(d.Model, d.Serial, d.Wwn);
         var similar = known.Where(k => !taken.Contains(k.Id) && me.SameDriveAs(k.Identity)).ToList();
+        // Asleep, the drive is known only by lsblk's words: on its own host and device, its serial is enough.
+        if (similar.Count == 0 && d.Asleep)
+            similar = known.Where(k => !taken.Contains(k.Id) && me.SameSerialAs(k.Identity) && k.Device == d.Device &&
+                                       string.Equals(k.HostName, d.HostName, StringComparison.OrdinalIgnoreCase)).ToList();
         if (similar.Count == 0) return null;
         return (similar.FirstOrDefault(k => string.Equals(k.HostName, d.HostName, StringComparison.OrdinalIgnoreCase) && k.Device == d.Device) ?? similar[0]).Id;
     }
@@ -148,7 +204,7 @@ public sealed class DriveRepository
 
     private const string Columns =
         "host_id, host_name, model, serial, wwn, firmware, capacity_bytes, transport, rotational, device_path, by_id_path, " +
-        "role, role_reasons, pool_name, pool_role, mountpoints, health, warnings";
+        "role, role_reasons, pool_name, pool_role, mountpoints, health, warnings, power_mode";
 
     private static (string, object?)[] Values(DriveInfo d, object? hostId) => new (string, object?)[]
     {
@@ -157,15 +213,16 @@ public sealed class DriveRepository
         ("$rotational", d.Rotational is { } rot ? (rot ? 1 : 0) : null), ("$device_path", d.Device), ("$by_id_path", d.ByIdPath),
         ("$role", d.Role.ToString()), ("$role_reasons", JsonList(d.RoleReasons)), ("$pool_name", d.PoolName),
         ("$pool_role", d.PoolRole?.ToString()), ("$mountpoints", JsonList(d.Mountpoints)), ("$health", d.SmartHealth.ToString()),
-        ("$warnings", JsonList(d.Warnings)), ("$last_smart_json", Compact(d.SmartJson)),
+        ("$warnings", JsonList(d.Warnings)), ("$power_mode", d.PowerMode.ToString()), ("$last_smart_json", Compact(d.SmartJson)),
+        ("$smart_read_at", d.SmartReadAt is { } at ? StoreTime.Format(at) : null), ("$smart_device_type", d.SmartDeviceType),
     };
 
     private static long Insert(SqliteConnection c, SqliteTransaction tx, DriveInfo d, object? hostId, string now)
     {
         var names = Columns.Split(", ");
         using var cmd = Command(c, tx,
-            $"INSERT INTO drives(identity, {Columns}, last_smart_json, first_seen_at, last_seen_at) " +
-            $"VALUES ($identity, {string.Join(", ", names.Select(n => "$" + n))}, $last_smart_json, $now, $now) RETURNING id",
+            $"INSERT INTO drives(identity, {Columns}, last_smart_json, smart_read_at, smart_device_type, first_seen_at, last_seen_at) " +
+            $"VALUES ($identity, {string.Join(", ", names.Select(n => "$" + n))}, $last_smart_json, $smart_read_at, $smart_device_type, $now, $now) RETURNING id",
             Values(d, hostId).Append(("$identity", d.Identity)).Append(("$now", now)).ToArray());
         return (long)cmd.ExecuteScalar()!;
     }
@@ -182,7 +239,10 @@ public sealed class DriveRepository
         }
         var set = string.Join(", ", Columns.Split(", ").Select(n => $"{n} = ${n}"));
         using var cmd = Command(c, tx,
+            // The SMART document, its time and its device type stay until a new read replaces them (a drive asleep,
+            // or one smartctl failed on this time, keeps the last ones).
             $"UPDATE drives SET identity = $identity, {set}, last_smart_json = COALESCE($last_smart_json, last_smart_json), " +
+            "smart_read_at = COALESCE($smart_read_at, smart_read_at), smart_device_type = COALESCE($smart_device_type, smart_device_type), " +
             "last_seen_at = $now, missing_since = NULL WHERE id = $id",
             Values(d, hostId).Append(("$identity", identity)).Append(("$now", now)).Append(("$id", id)).ToArray());
         cmd.ExecuteNonQuery();
@@ -227,6 +287,9 @@ public sealed class DriveRepository
             FirstSeenAt = StoreTime.Parse(r.GetString(r.GetOrdinal("first_seen_at"))),
             LastSeenAt = lastSeen,
             MissingSince = r.NullableTime("missing_since"),
+            PowerMode = Enum.TryParse<DrivePowerMode>(r.NullableString("power_mode"), out var pm) ? pm : DrivePowerMode.Unknown,
+            SmartReadAt = r.NullableTime("smart_read_at"),
+            SmartDeviceType = r.NullableString("smart_device_type"),
         };
         return report?.Problem is null ? d.WithMeasurements(report) : d;
     }
@@ -235,7 +298,8 @@ public sealed class DriveRepository
 
     private static string JsonList(IReadOnlyList<string> items) => JsonSerializer.Serialize(items);
 
-    private static IReadOnlyList<string> ParseList(string? json)
+    /// <summary>A stored JSON list of strings (reasons, warnings, mountpoints); empty when absent or unreadable.</summary>
+    internal static IReadOnlyList<string> ParseList(string? json)
     {
         if (json is null) return Array.Empty<string>();
         try { return JsonSerializer.Deserialize<List<string>>(json) ?? new List<string>(); }

@@ -45,18 +45,45 @@ public static class HealthEvaluator
     public static HealthAssessment Evaluate(SmartReport report, HealthThresholds? thresholds = null)
     {
         thresholds ??= HealthThresholds.Default;
+        if (Unreadable(report) is { } unknown) return unknown;
+
         var reasons = new List<(SmartHealth Level, string Text)>();
         var notes = new List<string>();
         void Add(SmartHealth level, string text) => reasons.Add((level, text));
+        var errors = report.Messages.Where(m => m.Severity.Equals("error", StringComparison.OrdinalIgnoreCase)).Select(m => m.Text).ToList();
 
+        JudgeVerdictAndAttributes(report, Add);
+        JudgeSelfTests(report, Add);
+        JudgeNvme(report, Add);
+        JudgeCounters(report, thresholds, Add);
+        if (report.TemperatureC is { } t && t >= thresholds.TemperatureLimitC)
+            Add(SmartHealth.Warning, $"Temperature {t} °C is at or above the limit of {thresholds.TemperatureLimitC} °C.");
+
+        foreach (var e in errors) notes.Add($"smartctl: {e}");
+        var baseline = report.SmartPassed switch { true => SmartHealth.Passed, false => SmartHealth.Failed, null => SmartHealth.Unknown };
+        var health = reasons.Select(r => r.Level).Append(baseline).MaxBy(Rank);
+        if (health == SmartHealth.Unknown)
+        {
+            // No verdict and nothing wrong in the counters: say why the health is unknown, first.
+            Add(SmartHealth.Unknown, report.ExitBits.HasFlag(SmartctlExitBits.SmartCommandFailed)
+                ? $"smartctl could not read the drive's health (exit status {report.ExitStatus}: a SMART command failed), and the counters it did read show nothing wrong."
+                : "smartctl's answer has no overall-health verdict, and the counters it did read show nothing wrong: the health is unknown.");
+        }
+        else if (report.SmartPassed is null) notes.Add("smartctl gave no overall-health verdict; the counters were judged alone.");
+        return new HealthAssessment(health, reasons.OrderByDescending(r => Rank(r.Level)).Select(r => r.Text).ToList(), notes);
+    }
+
+    /// <summary>Unknown, with the reason, when there is nothing to judge: no document, no device data, SMART unsupported or off.</summary>
+    private static HealthAssessment? Unreadable(SmartReport report)
+    {
         if (report.Problem is not null)
             return Unknown($"smartctl output could not be read: {report.Problem}.");
-
+        if (report.NotReadInLowPower)
+            return Unknown($"The drive was in {report.PowerMode.ToString().ToLowerInvariant()} and was not read, so it would not spin up; its SMART health was never read. Get-BurninDrive -WakeDrives reads it.");
         var bits = report.ExitBits;
-        var errors = report.Messages.Where(m => m.Severity.Equals("error", StringComparison.OrdinalIgnoreCase)).Select(m => m.Text).ToList();
         if (!report.HasDeviceData)
         {
-            var why = errors.FirstOrDefault()
+            var why = report.Messages.Where(m => m.Severity.Equals("error", StringComparison.OrdinalIgnoreCase)).Select(m => m.Text).FirstOrDefault()
                 ?? (bits.HasFlag(SmartctlExitBits.DeviceOpenFailed) ? "the device could not be opened"
                 : bits.HasFlag(SmartctlExitBits.CommandLine) ? "smartctl rejected the command line (an unknown USB bridge needs a -d type)"
                 : "smartctl returned no device data");
@@ -64,70 +91,68 @@ public static class HealthEvaluator
         }
         if (report.SmartAvailable == false)
             return Unknown("The device does not support SMART (virtual disk, RAID volume or bridge that hides it).");
-
+        if (report.SmartEnabled == false)
+            return Unknown("SMART is disabled on the device (an iSCSI LUN or virtual disk, or switched off with smartctl -s off): nothing is monitored, so whatever health it answers means nothing. Enable it with smartctl -s on where the device allows.");
         var hasData = report.SmartPassed is not null || report.Attributes.Count > 0 || report.NvmeCriticalWarning is not null ||
                       report.GrownDefects is not null;
-        if (!hasData)
-            return Unknown("smartctl reported no SMART health for this device (virtual disk, RAID volume or bridge that hides it).");
+        return hasData ? null : Unknown("smartctl reported no SMART health for this device (virtual disk, RAID volume or bridge that hides it).");
+    }
 
-        var baseline = report.SmartPassed switch
-        {
-            true => SmartHealth.Passed,
-            false => SmartHealth.Failed,
-            null => SmartHealth.Unknown,
-        };
-        if (report.SmartPassed == false) Add(SmartHealth.Failed, "SMART overall-health self-assessment: FAILED.");
-        else if (report.SmartPassed is null) notes.Add("smartctl gave no overall-health verdict; the counters were judged alone.");
-        else if (bits.HasFlag(SmartctlExitBits.DiskFailing)) Add(SmartHealth.Failed, "smartctl reports the disk as failing (exit bit 3).");
-
-        // Attributes at their thresholds (smartctl's WHEN_FAILED), else the exit bits that summarise them.
+    /// <summary>smartctl's verdict, attributes at their thresholds (WHEN_FAILED), else the exit bits that summarise them.</summary>
+    private static void JudgeVerdictAndAttributes(SmartReport report, Action<SmartHealth, string> add)
+    {
+        var bits = report.ExitBits;
+        if (report.SmartPassed == false) add(SmartHealth.Failed, "SMART overall-health self-assessment: FAILED.");
+        else if (report.SmartPassed is not null && bits.HasFlag(SmartctlExitBits.DiskFailing)) add(SmartHealth.Failed, "smartctl reports the disk as failing (exit bit 3).");
         var now = report.Attributes.Where(a => string.Equals(a.WhenFailed, "now", StringComparison.OrdinalIgnoreCase)).ToList();
         var past = report.Attributes.Where(a => string.Equals(a.WhenFailed, "past", StringComparison.OrdinalIgnoreCase)).ToList();
-        foreach (var a in now) Add(SmartHealth.Failed, $"Attribute {a.Id} {a.Name} is at or below its failure threshold now (value {a.Value}, threshold {a.Threshold}).");
-        foreach (var a in past) Add(SmartHealth.Warning, $"Attribute {a.Id} {a.Name} was at or below its failure threshold in the past.");
+        foreach (var a in now) add(SmartHealth.Failed, $"Attribute {a.Id} {a.Name} is at or below its failure threshold now (value {a.Value}, threshold {a.Threshold}).");
+        foreach (var a in past) add(SmartHealth.Warning, $"Attribute {a.Id} {a.Name} was at or below its failure threshold in the past.");
         if (now.Count == 0 && bits.HasFlag(SmartctlExitBits.PrefailAtThreshold))
-            Add(SmartHealth.Failed, "Prefailure attributes are at or below their thresholds (smartctl exit bit 4).");
+            add(SmartHealth.Failed, "Prefailure attributes are at or below their thresholds (smartctl exit bit 4).");
         if (past.Count == 0 && bits.HasFlag(SmartctlExitBits.AttributesAtThresholdInPast))
-            Add(SmartHealth.Warning, "Some attributes were at or below their thresholds in the past (smartctl exit bit 5).");
+            add(SmartHealth.Warning, "Some attributes were at or below their thresholds in the past (smartctl exit bit 5).");
         if (bits.HasFlag(SmartctlExitBits.ErrorLogHasErrors))
-            Add(SmartHealth.Warning, "The device error log has entries (smartctl exit bit 6).");
+            add(SmartHealth.Warning, "The device error log has entries (smartctl exit bit 6).");
+    }
 
-        // Self-tests: a failure no later extended test superseded fails the drive; a superseded one warns.
+    /// <summary>A failure no later extended test superseded fails the drive; a superseded one warns.</summary>
+    private static void JudgeSelfTests(SmartReport report, Action<SmartHealth, string> add)
+    {
         var unresolved = report.UnresolvedSelfTestFailure;
-        if (unresolved is not null) Add(SmartHealth.Failed, $"Self-test failed: {Describe(unresolved)}.");
-        else if (bits.HasFlag(SmartctlExitBits.SelfTestLogHasErrors))
-            Add(SmartHealth.Failed, "The self-test log has errors (smartctl exit bit 7).");
+        if (unresolved is not null) add(SmartHealth.Failed, $"Self-test failed: {Describe(unresolved)}.");
+        else if (report.ExitBits.HasFlag(SmartctlExitBits.SelfTestLogHasErrors))
+            add(SmartHealth.Failed, "The self-test log has errors (smartctl exit bit 7).");
         var superseded = report.SelfTestLog.Where(e => e.Outcome == SelfTestStatus.Failed && !ReferenceEquals(e, unresolved)).ToList();
         if (superseded.Count > 0 && unresolved is null)
-            Add(SmartHealth.Warning, $"An older self-test failed ({Describe(superseded[0])}); a later extended self-test passed.");
+            add(SmartHealth.Warning, $"An older self-test failed ({Describe(superseded[0])}); a later extended self-test passed.");
+    }
 
-        // NVMe.
+    private static void JudgeNvme(SmartReport report, Action<SmartHealth, string> add)
+    {
         if (report.NvmeCriticalWarning is { } cw && cw != 0)
         {
             var meaning = string.Join(", ", CriticalWarningBits.Where(b => (cw & b.Bit) != 0).Select(b => b.Meaning));
-            Add(SmartHealth.Failed, string.Create(CultureInfo.InvariantCulture, $"NVMe critical warning 0x{cw:x2}: {(meaning.Length > 0 ? meaning : "unknown bits")}."));
+            add(SmartHealth.Failed, string.Create(CultureInfo.InvariantCulture, $"NVMe critical warning 0x{cw:x2}: {(meaning.Length > 0 ? meaning : "unknown bits")}."));
         }
         else if (report.AvailableSparePercent is { } spare && report.AvailableSpareThresholdPercent is { } floor && floor > 0 && spare < floor)
-            Add(SmartHealth.Failed, $"Available spare {spare}% is below the drive's threshold of {floor}%.");
+            add(SmartHealth.Failed, $"Available spare {spare}% is below the drive's threshold of {floor}%.");
+    }
 
+    /// <summary>The health rules' counter limits (defaults, or overrides for this model or serial).</summary>
+    private static void JudgeCounters(SmartReport report, HealthThresholds thresholds, Action<SmartHealth, string> add)
+    {
         foreach (var limit in thresholds.Counters)
         {
             if (!Counters.TryGetValue(limit.Counter, out var info) || info.Read(report) is not { } value) continue;
             var level = limit.FailAt is { } f && value >= f ? SmartHealth.Failed
                 : limit.WarnAt is { } w && value >= w ? SmartHealth.Warning
                 : (SmartHealth?)null;
-            if (level is { } l) Add(l, Capitalise(string.Format(CultureInfo.InvariantCulture, info.Describe, value)) + ".");
+            if (level is not { } l) continue;
+            var text = Capitalise(string.Format(CultureInfo.InvariantCulture, info.Describe, value)) + ".";
+            if (limit.Source is { } source) text += $" ({source})";
+            add(l, text);
         }
-
-        if (report.TemperatureC is { } t && t >= thresholds.TemperatureLimitC)
-            Add(SmartHealth.Warning, $"Temperature {t} °C is at or above the limit of {thresholds.TemperatureLimitC} °C.");
-
-        foreach (var e in errors) notes.Add($"smartctl: {e}");
-        if (bits.HasFlag(SmartctlExitBits.SmartCommandFailed) && errors.Count == 0 && report.SmartPassed is null)
-            notes.Add("Some SMART commands failed (smartctl exit bit 2).");
-
-        var health = reasons.Select(r => r.Level).Append(baseline).MaxBy(Rank);
-        return new HealthAssessment(health, reasons.OrderByDescending(r => Rank(r.Level)).Select(r => r.Text).ToList(), notes);
     }
 
     /// <summary>For a drive whose smartctl section is missing or failed before producing a document.</summary>

@@ -13,10 +13,18 @@ public enum SmartCounter
     UncorrectedErrors,
     NvmeMediaErrors,
     PercentUsed,
+    /// <summary>Not a counter limit: the TemperatureLimitC setting (Set-BurninConfig), listed with the rules.</summary>
+    Temperature,
 }
 
-/// <summary>A counter at or above <see cref="WarnAt"/> makes the drive Warning, at or above <see cref="FailAt"/> Failed; null = never.</summary>
-public sealed record CounterLimit(SmartCounter Counter, long? WarnAt, long? FailAt);
+/// <summary>
+/// A counter at or above <see cref="WarnAt"/> makes the drive Warning, at or above <see cref="FailAt"/> Failed; null = never.
+/// <see cref="Source"/> names an override (model or serial, and its reason) where one replaced the default.
+/// </summary>
+public sealed record CounterLimit(SmartCounter Counter, long? WarnAt, long? FailAt)
+{
+    public string? Source { get; init; }
+}
 
 /// <summary>
 /// The limits <see cref="HealthEvaluator"/> applies, as data. The defaults:

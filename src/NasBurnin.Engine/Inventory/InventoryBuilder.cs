@@ -9,9 +9,14 @@ public sealed record InventoryOptions
 {
     public InventoryScriptOptions Script { get; init; } = new();
     public HealthThresholds Thresholds { get; init; } = HealthThresholds.Default;
+    /// <summary>Overrides of the health limits per model or serial (Set-BurninHealthRule).</summary>
+    public IReadOnlyList<HealthRuleOverride> HealthOverrides { get; init; } = Array.Empty<HealthRuleOverride>();
     /// <summary>Limit for the whole round trip (the script runs smartctl for every disk).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
     public IClock Clock { get; init; } = SystemClock.Instance;
+
+    /// <summary>The limits in force for one drive: the defaults with its model's, then its serial's overrides.</summary>
+    public HealthThresholds ThresholdsFor(string? model, string? serial) => HealthRules.Resolve(Thresholds, HealthOverrides, model, serial);
 }
 
 /// <summary>
@@ -94,29 +99,18 @@ public static class InventoryBuilder
         string hostName, string device, LsblkDevice disk, DriveClassification role, InventorySection? section,
         IReadOnlyList<DeviceLinksParser.DeviceLink> links, InventoryOptions options, DateTimeOffset takenAt)
     {
-        SmartReport? report = null;
-        HealthAssessment health;
-        if (section is null) health = HealthEvaluator.Unknown("The inventory has no smartctl output for this drive.");
-        else if (section.ToolMissing) health = HealthEvaluator.Unknown("smartctl was not found on the host: no SMART data.");
-        else if (section.Truncated) health = HealthEvaluator.Unknown("The smartctl output for this drive was cut off.");
-        else if (section.ExitCode == 124 && section.Output.Trim().Length == 0)
-            health = HealthEvaluator.Unknown($"smartctl did not answer within {options.Script.SmartctlTimeoutSeconds} s (a hung bridge or controller).");
-        else if (section.ExitCode == 126)
-            health = HealthEvaluator.Unknown($"smartctl could not be run on the host: {section.FirstErrorLine ?? "permission denied"}.");
-        else
-        {
-            report = SmartctlParser.Parse(section.Output, section.ExitCode);
-            health = HealthEvaluator.Evaluate(report, options.Thresholds);
-            if (report.Problem is not null && section.FirstErrorLine is { } err)
-                health = health with { Notes = health.Notes.Append($"smartctl said: {err}").ToList() };
-        }
-        if (report?.Problem is not null) report = null;
+        var (report, unread) = ReadSmart(section, options);
+        var usable = report is { Problem: null } && !report.NotReadInLowPower ? report : null;
+        var identity = DriveIdentity.Of(usable?.Model ?? disk.Model, usable?.Serial ?? disk.Serial, disk.Wwn ?? usable?.Wwn);
+        var health = unread ?? HealthEvaluator.Evaluate(report!, options.ThresholdsFor(identity.Model, identity.Serial));
+        if (report?.Problem is not null && section?.FirstErrorLine is { } err)
+            health = health with { Notes = health.Notes.Append($"smartctl said: {err}").ToList() };
 
-        var identity = DriveIdentity.Of(report?.Model ?? disk.Model, report?.Serial ?? disk.Serial, disk.Wwn ?? report?.Wwn);
         var extra = new List<string>();
         if (!identity.IsStable)
             extra.Add("The drive reports neither a serial number nor a WWN: NasBurnin can only follow it by its device name.");
         var primary = role.PrimaryPool;
+        var asleep = report?.NotReadInLowPower == true;
 
         return new DriveInfo
         {
@@ -129,11 +123,11 @@ public static class InventoryBuilder
             Serial = identity.Serial,
             Wwn = identity.Wwn,
             Model = identity.Model,
-            Firmware = report?.Firmware ?? disk.Revision,
+            Firmware = usable?.Firmware ?? disk.Revision,
             // The kernel's size is what a burn-in writes (and all a sandbox loop device has).
-            CapacityBytes = disk.SizeBytes ?? report?.CapacityBytes,
-            Transport = TransportOf(report?.Transport, disk.Transport),
-            Rotational = report?.Rotational ?? disk.Rotational,
+            CapacityBytes = disk.SizeBytes ?? usable?.CapacityBytes,
+            Transport = TransportOf(usable?.Transport, disk.Transport),
+            Rotational = usable?.Rotational ?? disk.Rotational,
             Role = role.Role,
             RoleReasons = role.Reasons,
             PoolName = primary?.Pool,
@@ -142,10 +136,33 @@ public static class InventoryBuilder
             Mountpoints = role.Mountpoints,
             SmartHealth = health.Health,
             Warnings = health.All.Concat(extra).ToList(),
-            SmartJson = report is null ? null : section?.Output,
+            SmartJson = usable is null ? null : section?.Output,
+            PowerMode = asleep ? report!.PowerMode : usable is not null ? Awake(usable.PowerMode) : DrivePowerMode.Unknown,
+            Asleep = asleep,
+            SmartReadAt = usable?.HasDeviceData == true ? takenAt : null,
+            SmartDeviceType = usable?.HasDeviceData == true ? SmartDeviceTypes.Usable(usable.DeviceType) : null,
             InventoriedAt = takenAt,
             LastSeenAt = takenAt,
-        }.WithMeasurements(report);
+        }.WithMeasurements(usable);
+    }
+
+    /// <summary>A drive that answered is active or idle (smartctl 7.3 says which only with -n idle).</summary>
+    private static DrivePowerMode Awake(DrivePowerMode said) => said == DrivePowerMode.Idle ? DrivePowerMode.Idle : DrivePowerMode.Active;
+
+    /// <summary>
+    /// The parsed smartctl section, or (with a null report) why there is none. A drive smartctl -n left asleep
+    /// has a report (its power mode) and is judged Unknown here; the store gives it back its last known health.
+    /// </summary>
+    private static (SmartReport? Report, HealthAssessment? Unread) ReadSmart(InventorySection? section, InventoryOptions options)
+    {
+        if (section is null) return (null, HealthEvaluator.Unknown("The inventory has no smartctl output for this drive."));
+        if (section.ToolMissing) return (null, HealthEvaluator.Unknown("smartctl was not found on the host: no SMART data."));
+        if (section.Truncated) return (null, HealthEvaluator.Unknown("The smartctl output for this drive was cut off."));
+        if (section.ExitCode == 124 && section.Output.Trim().Length == 0)
+            return (null, HealthEvaluator.Unknown($"smartctl did not answer within {options.Script.SmartctlTimeoutSeconds} s (a hung bridge or controller)."));
+        if (section.ExitCode == 126)
+            return (null, HealthEvaluator.Unknown($"smartctl could not be run on the host: {section.FirstErrorLine ?? "permission denied"}."));
+        return (SmartctlParser.Parse(section.Output, section.ExitCode), null);
     }
 
     /// <summary>
@@ -187,7 +204,7 @@ public static class InventoryBuilder
 
     /// <summary>
     /// One record per identity: a disk seen through two paths (multipath) keeps one path and names the others.
-    /// The kept path is the first one smartctl identified, else the first: a path whose identity comes only
+    /// The kept path is the first one smartctl identified, else one smartctl found asleep, else the first: a path whose identity comes only
     /// from udev (a stale udev entry, a cloned image's loop device) must not stand in for the drive smartctl answers on.
     /// </summary>
     private static List<DriveInfo> MergeDuplicates(List<DriveInfo> drives)
@@ -195,7 +212,8 @@ public static class InventoryBuilder
         var result = new List<DriveInfo>();
         foreach (var group in drives.GroupBy(d => d.Identity, StringComparer.Ordinal))
         {
-            var first = group.FirstOrDefault(d => d.Smart?.Serial is not null) ?? group.First();
+            // Asleep, a path still answered smartctl's power check: it is the drive, where a twin path answered nothing.
+            var first = group.FirstOrDefault(d => d.Smart?.Serial is not null) ?? group.FirstOrDefault(d => d.Asleep) ?? group.First();
             var others = group.Where(d => !ReferenceEquals(d, first)).Select(d => d.Device).ToList();
             result.Add(others.Count == 0 ? first : first with
             {

@@ -72,63 +72,73 @@ public sealed class InventoryOutput
     /// <summary>Splits the script's stdout. Text outside sections (login banners) is ignored; nothing throws.</summary>
     public static InventoryOutput Parse(string? stdout)
     {
-        var sections = new Dictionary<string, InventorySection>(StringComparer.Ordinal);
-        var order = new List<string>();
-        var warnings = new List<string>();
-        var complete = false;
-        string? name = null;
-        StringBuilder? output = null, error = null;
-        var inError = false;
-
-        void Close(int? rc)
-        {
-            if (name is null) return;
-            if (rc is null) warnings.Add($"The '{name}' section of the inventory output is cut off.");
-            if (sections.ContainsKey(name)) warnings.Add($"The inventory output has the '{name}' section twice; the last one counts.");
-            else order.Add(name);
-            sections[name] = new InventorySection(name, Joined(output!), Joined(error!), rc);
-            name = null;
-        }
-
+        var reader = new SectionReader();
         foreach (var raw in (stdout ?? "").Split('\n'))
+            reader.Line(raw.EndsWith('\r') ? raw[..^1] : raw);
+        return reader.Finish();
+    }
+
+    /// <summary>Reads the output line by line: markers open, switch and close sections; other lines are their text.</summary>
+    private sealed class SectionReader
+    {
+        private readonly Dictionary<string, InventorySection> _sections = new(StringComparer.Ordinal);
+        private readonly List<string> _order = new();
+        private readonly List<string> _warnings = new();
+        private bool _complete;
+        private string? _name;
+        private StringBuilder _output = new(), _error = new();
+        private bool _inError;
+
+        public void Line(string line)
         {
-            var line = raw.EndsWith('\r') ? raw[..^1] : raw;
-            if (line.StartsWith(Prefix, StringComparison.Ordinal))
-            {
-                Match m;
-                if ((m = Begin.Match(line)).Success)
-                {
-                    Close(null);
-                    name = m.Groups["n"].Value;
-                    output = new StringBuilder();
-                    error = new StringBuilder();
-                    inError = false;
-                    continue;
-                }
-                if (name is not null && (m = StdErr.Match(line)).Success && m.Groups["n"].Value == name)
-                {
-                    inError = true;
-                    continue;
-                }
-                if (name is not null && (m = End.Match(line)).Success && m.Groups["n"].Value == name)
-                {
-                    Close(int.Parse(m.Groups["rc"].Value, CultureInfo.InvariantCulture));
-                    continue;
-                }
-                if (line == Done)
-                {
-                    Close(null);
-                    complete = true;
-                    continue;
-                }
-            }
-            if (name is null) continue;
-            var sb = inError ? error! : output!;
-            sb.Append(line).Append('\n');
+            if (line.StartsWith(Prefix, StringComparison.Ordinal) && Marker(line)) return;
+            if (_name is null) return;
+            (_inError ? _error : _output).Append(line).Append('\n');
         }
-        Close(null);
-        if (!complete) warnings.Add("The inventory output ends before the script's end marker: the connection dropped or the script was stopped.");
-        return new InventoryOutput(sections, order, complete, warnings);
+
+        public InventoryOutput Finish()
+        {
+            Close(null);
+            if (!_complete) _warnings.Add("The inventory output ends before the script's end marker: the connection dropped or the script was stopped.");
+            return new InventoryOutput(_sections, _order, _complete, _warnings);
+        }
+
+        /// <summary>Handles a marker line; false when the line only looks like one (then it is section text).</summary>
+        private bool Marker(string line)
+        {
+            Match m;
+            if ((m = Begin.Match(line)).Success)
+            {
+                Close(null);
+                (_name, _output, _error, _inError) = (m.Groups["n"].Value, new StringBuilder(), new StringBuilder(), false);
+                return true;
+            }
+            if (_name is not null && (m = StdErr.Match(line)).Success && m.Groups["n"].Value == _name)
+            {
+                _inError = true;
+                return true;
+            }
+            if (_name is not null && (m = End.Match(line)).Success && m.Groups["n"].Value == _name)
+            {
+                Close(int.Parse(m.Groups["rc"].Value, CultureInfo.InvariantCulture));
+                return true;
+            }
+            if (line != Done) return false;
+            Close(null);
+            _complete = true;
+            return true;
+        }
+
+        /// <summary>Ends the open section; a null exit code means it was cut off.</summary>
+        private void Close(int? rc)
+        {
+            if (_name is null) return;
+            if (rc is null) _warnings.Add($"The '{_name}' section of the inventory output is cut off.");
+            if (_sections.ContainsKey(_name)) _warnings.Add($"The inventory output has the '{_name}' section twice; the last one counts.");
+            else _order.Add(_name);
+            _sections[_name] = new InventorySection(_name, Joined(_output), Joined(_error), rc);
+            _name = null;
+        }
     }
 
     // The script prints a newline before each marker, so the captured text is everything up to that newline.

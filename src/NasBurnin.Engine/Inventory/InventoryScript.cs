@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Remote;
 
@@ -21,6 +22,38 @@ public sealed record InventoryScriptOptions
 
     /// <summary>How many smartctl processes run at once on the host.</summary>
     public int MaxParallelSmartctl { get; init; } = 16;
+
+    /// <summary>
+    /// Read every disk, also those in standby or sleep, which spins them up (Get-BurninDrive -WakeDrives). Off:
+    /// spinning disks are read with <c>smartctl -n standby</c> and a sleeping one is left asleep; SSDs and NVMe
+    /// drives (lsblk ROTA 0, nvme*) are read as always.
+    /// </summary>
+    public bool WakeDrives { get; init; }
+
+    /// <summary>With <see cref="WakeDrives"/>: only these disks (kernel names) are woken; null wakes every one.</summary>
+    public IReadOnlyCollection<string>? WakeOnly { get; init; }
+
+    /// <summary>smartctl device types from earlier inventories, given as <c>-d</c> where the disk still has that serial.</summary>
+    public IReadOnlyList<KnownDeviceType> DeviceTypes { get; init; } = Array.Empty<KnownDeviceType>();
+}
+
+/// <summary>The smartctl device type a disk answered with before, and the serial lsblk must show for it to be used again.</summary>
+public sealed record KnownDeviceType(string KernelName, string Serial, string Type);
+
+/// <summary>Which smartctl device types are given back as <c>-d</c>.</summary>
+public static class SmartDeviceTypes
+{
+    private static readonly Regex Type = new(@"^[a-z0-9][a-z0-9,+_-]{0,39}\z", RegexOptions.CultureInvariant);
+    // lsblk -r prints these as they are; anything else it escapes (\x20), and then the serials would not compare.
+    private static readonly Regex PlainSerial = new(@"^[A-Za-z0-9._:+-]{1,80}\z", RegexOptions.CultureInvariant);
+
+    /// <summary>A type smartctl printed (device.type) that may go back on its command line; null otherwise.</summary>
+    public static string? Usable(string? type) => type is not null && Type.IsMatch(type) ? type : null;
+
+    /// <summary>Whether a known type can be checked against lsblk's serial on the host and used.</summary>
+    public static bool CanUse(KnownDeviceType t) =>
+        RemoteNames.IsDevicePath("/dev/" + t.KernelName) && !t.KernelName.Contains('/', StringComparison.Ordinal) &&
+        PlainSerial.IsMatch(t.Serial) && Usable(t.Type) is not null;
 }
 
 /// <summary>
@@ -28,7 +61,8 @@ public sealed record InventoryScriptOptions
 /// It prints sections that <see cref="InventoryOutput.Parse"/> splits:
 /// <c>meta</c>, <c>lsblk</c>, <c>findmnt</c>, <c>mounts</c>, <c>swaps</c>, <c>links</c> (/dev/disk/by-* and /dev/gptid),
 /// <c>zpool</c>, <c>zpoolguid</c> (pool GUIDs), <c>devnames</c> (sysfs partition parents, what zpool's paths resolve
-/// to) and one <c>smartctl /dev/KNAME</c> per whole disk, each as
+/// to) and one <c>smartctl /dev/KNAME</c> per whole disk (spinning disks with <c>-n standby</c>, so a sleeping one
+/// stays asleep; with the <c>-d</c> type it answered with before), each as
 /// <c>===NASBURNIN:BEGIN name===</c> stdout <c>===NASBURNIN:STDERR name===</c> stderr <c>===NASBURNIN:END name rc=N===</c>,
 /// then <c>===NASBURNIN:DONE===</c>. A missing tool gives its section rc=127.
 /// </summary>
@@ -61,8 +95,37 @@ public static class InventoryScript
         sb.Append("nb_tmo=").Append(options.SmartctlTimeoutSeconds.ToString(CultureInfo.InvariantCulture)).Append('\n');
         sb.Append("nb_par=").Append(options.MaxParallelSmartctl.ToString(CultureInfo.InvariantCulture)).Append('\n');
         sb.Append("nb_cols=").Append(PosixShell.Quote(BaseColumns)).Append('\n');
+        sb.Append("nb_wake=").Append(options.WakeDrives ? '1' : '0').Append('\n');
+        AppendDeviceTypes(sb, options.DeviceTypes);
+        AppendWaking(sb, options.WakeOnly);
         sb.Append(Body);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// nb_dtype KNAME SERIAL sets nb_dt to the type the disk answered with before, when lsblk still shows that serial
+    /// for it (device names move when disks are swapped; a wrong -d type reads a disk wrongly or not at all).
+    /// </summary>
+    private static void AppendDeviceTypes(StringBuilder sb, IReadOnlyList<KnownDeviceType>? types)
+    {
+        sb.Append("nb_dtype() {\n\tnb_dt=\n\tcase \"$1 $2\" in\n");
+        foreach (var t in (types ?? Array.Empty<KnownDeviceType>()).Where(SmartDeviceTypes.CanUse).DistinctBy(t => t.KernelName))
+            sb.Append('\t').Append(PosixShell.Quote(t.KernelName + " " + t.Serial)).Append(") nb_dt=").Append(PosixShell.Quote(t.Type)).Append(" ;;\n");
+        sb.Append("\tesac\n}\n");
+    }
+
+    /// <summary>nb_waking KNAME: true when this disk may be woken (every disk, or the ones WakeOnly names).</summary>
+    private static void AppendWaking(StringBuilder sb, IReadOnlyCollection<string>? only)
+    {
+        if (only is null)
+        {
+            sb.Append("nb_waking() { return 0; }\n");
+            return;
+        }
+        var names = only.Where(k => RemoteNames.IsDevicePath("/dev/" + k) && !k.Contains('/', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        sb.Append("nb_waking() {\n");
+        if (names.Count > 0) sb.Append("\tcase $1 in ").Append(string.Join('|', names.Select(PosixShell.Quote))).Append(") return 0 ;; esac\n");
+        sb.Append("\treturn 1\n}\n");
     }
 
     // The fixed part. Whole-disk selection mirrors DriveClassifier.IsCandidateDisk: TYPE disk (loop only with
@@ -124,7 +187,10 @@ public static class InventoryScript
         		"$nb_lsblk" -J -b -o "$nb_cols,MOUNTPOINT" >"$nb_t/o" 2>>"$nb_t/e" </dev/null
         	nb_rc=$?
         	nb_put lsblk "$nb_rc" "$nb_t/o" "$nb_t/e"
-        	"$nb_lsblk" -d -n -b -o KNAME,TYPE,SIZE >"$nb_t/disks" 2>/dev/null </dev/null
+        	# ROTA: SSDs and NVMe drives never spin up, so they are read without -n. SERIAL (raw: escaped, one
+        	# word): whether a -d type known from the last inventory still belongs to this name.
+        	"$nb_lsblk" -d -n -r -b -o KNAME,TYPE,SIZE,ROTA,SERIAL >"$nb_t/disks" 2>/dev/null </dev/null ||
+        		"$nb_lsblk" -d -n -b -o KNAME,TYPE,SIZE >"$nb_t/disks" 2>/dev/null </dev/null
         else
         	nb_cap lsblk "$nb_lsblk"
         	: >"$nb_t/disks"
@@ -182,7 +248,7 @@ public static class InventoryScript
         } >"$nb_t/o" 2>"$nb_t/e"
         nb_put devnames 0 "$nb_t/o" "$nb_t/e"
         : >"$nb_t/devs"
-        while read -r nb_k nb_ty nb_sz; do
+        while read -r nb_k nb_ty nb_sz nb_ro nb_sn; do
         	case $nb_ty in
         	disk) ;;
         	loop) [ "$nb_loop" = 1 ] || continue ;;
@@ -193,7 +259,13 @@ public static class InventoryScript
         	zram* | ram[0-9]* | nbd[0-9]* | mmcblk*boot* | *rpmb) continue ;;
         	esac
         	[ "${nb_sz:-0}" != 0 ] || continue
-        	echo "$nb_k" >>"$nb_t/devs"
+        	# devs: KNAME, whether to leave it asleep (1: -n standby), and its -d type or -
+        	nb_sb=1
+        	case $nb_k in nvme*) nb_sb=0 ;; esac
+        	[ "$nb_ro" = 0 ] && nb_sb=0
+        	[ "$nb_wake" = 1 ] && nb_waking "$nb_k" && nb_sb=0
+        	nb_dtype "$nb_k" "$nb_sn"
+        	echo "$nb_k $nb_sb ${nb_dt:--}" >>"$nb_t/devs"
         done <"$nb_t/disks"
         if nb_have "$nb_smartctl"; then
         	# GNU timeout moves itself into a process group of its own, which would let smartctl outlive a
@@ -208,9 +280,12 @@ public static class InventoryScript
         		fi
         	fi
         	nb_i=0
-        	while read -r nb_k; do
+        	while read -r nb_k nb_sb nb_dt; do
         		(
-        			$nb_to "$nb_smartctl" -j -x "/dev/$nb_k" >"$nb_t/s.$nb_k" 2>"$nb_t/s.$nb_k.e"
+        			set -- -j -x
+        			[ "$nb_sb" = 1 ] && set -- "$@" -n standby
+        			[ "$nb_dt" != - ] && set -- "$@" -d "$nb_dt"
+        			$nb_to "$nb_smartctl" "$@" "/dev/$nb_k" >"$nb_t/s.$nb_k" 2>"$nb_t/s.$nb_k.e"
         			echo "$?" >"$nb_t/s.$nb_k.rc"
         		) </dev/null &
         		nb_i=$((nb_i + 1))
@@ -218,7 +293,7 @@ public static class InventoryScript
         	done <"$nb_t/devs"
         	wait
         fi
-        while read -r nb_k; do
+        while read -r nb_k nb_sb nb_dt; do
         	if [ -f "$nb_t/s.$nb_k.rc" ]; then
         		nb_rc=$(cat "$nb_t/s.$nb_k.rc")
         	elif nb_have "$nb_smartctl"; then

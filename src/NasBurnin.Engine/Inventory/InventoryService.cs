@@ -31,18 +31,40 @@ public static class InventoryService
     }
 
     /// <summary>
+    /// The disks (kernel names) on a host that a filtered <c>-WakeDrives</c> wakes: the stored drives the query
+    /// matches, as the last inventory saw them. Null when the query filters nothing (then every disk may be woken).
+    /// </summary>
+    public static IReadOnlyCollection<string>? WakeOnly(BurninStore store, string hostName, DriveQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Serial is null && query.Roles is not { Count: > 0 } && query.Transports is not { Count: > 0 }) return null;
+        return new DriveRepository(store).Query(query with { HostNames = new[] { hostName } })
+            .Where(d => d.MissingSince is null).Select(d => d.KernelName).ToList();
+    }
+
+    /// <summary>
     /// Runs the inventory through <paramref name="shell"/> (one round trip), then saves every drive in one
     /// transaction. Connection failures, timeouts and cancellation propagate; nothing is saved after Ctrl+C.
+    /// Spinning disks in standby or sleep are left asleep and keep their last SMART values, unless
+    /// <paramref name="wakeDrives"/> (then every disk is read, which spins those up). Each drive is read with the
+    /// smartctl device type it answered with before, and judged with the health rules for its model and serial.
     /// </summary>
     public static async Task<InventoryRefresh> RefreshAsync(
-        IRemoteShell shell, HostRecord host, BurninStore store, BurninSettings settings, TimeSpan? timeout, CancellationToken cancellationToken)
+        IRemoteShell shell, HostRecord host, BurninStore store, BurninSettings settings, TimeSpan? timeout, CancellationToken cancellationToken,
+        bool wakeDrives = false, IReadOnlyCollection<string>? wakeOnly = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(shell);
+        var repo = new DriveRepository(store);
         var options = OptionsFor(host, settings, store.Clock, timeout);
+        options = options with
+        {
+            Script = options.Script with { WakeDrives = wakeDrives, WakeOnly = wakeOnly, DeviceTypes = repo.DeviceTypesOn(shell.HostName) },
+            HealthOverrides = new HealthRuleService(store).Overrides(),
+        };
         var inventory = await InventoryCollector.CollectAsync(shell, options, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var repo = new DriveRepository(store);
         var before = repo.PresentOn(inventory.HostName);
         var saved = repo.Save(inventory);
         var now = saved.Select(d => d.Id!.Value).ToHashSet();

@@ -113,8 +113,18 @@ public sealed record SmartReport
     public int? PollingConveyanceMinutes { get; init; }
     public bool? ConveyanceSupported { get; init; }
 
+    /// <summary>What smartctl said about the drive's power mode (Unknown when it said nothing).</summary>
+    public DrivePowerMode PowerMode { get; init; }
+
     /// <summary>Did smartctl reach the device and identify it?</summary>
     public bool HasDeviceData => Model is not null || Serial is not null || SmartPassed is not null || CapacityBytes is not null;
+
+    /// <summary>
+    /// smartctl -n left the drive alone because it was in a low-power mode ("Device is in STANDBY mode, exit(2)":
+    /// exit bit 1, or the status given with -n MODE,N): nothing was read, and nothing is wrong with the drive.
+    /// </summary>
+    public bool NotReadInLowPower =>
+        PowerMode is DrivePowerMode.Standby or DrivePowerMode.Sleep or DrivePowerMode.Idle && (ExitStatus ?? 0) != 0 && !HasDeviceData;
 
     /// <summary>The newest failed self-test that no later passing extended test superseded, if any.</summary>
     public SelfTestEntry? UnresolvedSelfTestFailure

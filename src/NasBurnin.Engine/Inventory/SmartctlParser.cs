@@ -27,25 +27,22 @@ public static class SmartctlParser
         if (doc is null || doc.RootElement.ValueKind != JsonValueKind.Object)
             return new SmartReport { Problem = problem ?? "the JSON is not an object", ExitStatus = exitCode };
         var r = doc.RootElement;
+        var attributes = Attributes(r, IsSeagate(r));
+        return WithSelfTests(WithCounters(Identity(r, exitCode), r, attributes), r);
+    }
 
+    /// <summary>smartctl itself, the device, its identity, SMART support and verdict, and its power mode.</summary>
+    private static SmartReport Identity(JsonElement r, int? exitCode)
+    {
         var smartctl = r.Get("smartctl");
         var messages = smartctl.Get("messages").Items()
             .Select(m => new SmartctlMessage(((JsonElement?)m).Get("severity").Text() ?? "information", ((JsonElement?)m).Get("string").Text() ?? ""))
             .Where(m => m.Text.Length > 0)
             .ToList();
         var version = smartctl.Get("version").Items().Select(v => ((JsonElement?)v).Long()).ToList();
-
         var device = r.Get("device");
         var type = device.Get("type").Text()?.ToLowerInvariant();
         var protocol = device.Get("protocol").Text();
-        var attributes = Attributes(r, IsSeagate(r));
-        long? Attr(int id) => attributes.FirstOrDefault(a => a.Id == id)?.Counter;
-
-        var nvme = r.Get("nvme_smart_health_information_log");
-        var (selfTest, remaining, text, hasLog, log) = SelfTests(r);
-        var polling = r.Path("ata_smart_data", "self_test", "polling_minutes");
-        var scsiLongSeconds = r.Get("scsi_extended_self_test_seconds").Long();
-
         return new SmartReport
         {
             ExitStatus = smartctl.Get("exit_status").Int() ?? exitCode,
@@ -66,6 +63,18 @@ public static class SmartctlParser
             SmartAvailable = r.Path("smart_support", "available").Bool(),
             SmartEnabled = r.Path("smart_support", "enabled").Bool(),
             SmartPassed = r.Path("smart_status", "passed").Bool(),
+            PowerMode = PowerModeOf(r, messages),
+        };
+    }
+
+    /// <summary>Temperature, hours, the counters health is judged on, NVMe health and endurance.</summary>
+    private static SmartReport WithCounters(SmartReport report, JsonElement r, List<SmartAttribute> attributes)
+    {
+        long? Attr(int id) => attributes.FirstOrDefault(a => a.Id == id)?.Counter;
+        var nvme = r.Get("nvme_smart_health_information_log");
+        return report with
+        {
+            // A device without a sensor reports 0 (iSCSI LUNs, virtual disks): that is no temperature.
             TemperatureC = Positive(r.Path("temperature", "current").Int())
                 ?? Positive(nvme.Get("temperature").Int())
                 ?? Positive((int?)(attributes.FirstOrDefault(a => a.Id is 194 or 190)?.Raw & 0xFF)),
@@ -87,15 +96,58 @@ public static class SmartctlParser
             AvailableSparePercent = nvme.Get("available_spare").Int(),
             AvailableSpareThresholdPercent = nvme.Get("available_spare_threshold").Int(),
             PercentUsed = nvme.Get("percentage_used").Int() ?? r.Get("scsi_percentage_used_endurance_indicator").Int() ?? AtaPercentUsed(r),
-            SelfTest = selfTest,
-            SelfTestRemainingPercent = remaining,
-            SelfTestText = text,
-            HasSelfTestLog = hasLog,
-            SelfTestLog = log,
+        };
+    }
+
+    /// <summary>The self-test state and log, and the drive's own self-test durations.</summary>
+    private static SmartReport WithSelfTests(SmartReport report, JsonElement r)
+    {
+        var selfTests = SelfTests(r);
+        var polling = r.Path("ata_smart_data", "self_test", "polling_minutes");
+        var scsiLongSeconds = r.Get("scsi_extended_self_test_seconds").Long();
+        return report with
+        {
+            SelfTest = selfTests.Status,
+            SelfTestRemainingPercent = selfTests.Remaining,
+            SelfTestText = selfTests.Text,
+            HasSelfTestLog = selfTests.HasLog,
+            SelfTestLog = selfTests.Log,
             PollingShortMinutes = polling.Get("short").Int(),
             PollingExtendedMinutes = polling.Get("extended").Int() ?? (scsiLongSeconds is { } s and > 0 ? (int)Math.Ceiling(s / 60.0) : null),
             PollingConveyanceMinutes = polling.Get("conveyance").Int(),
             ConveyanceSupported = r.Path("ata_smart_data", "capabilities", "conveyance_self_test_supported").Bool(),
+        };
+    }
+
+    // ------------------------------------------------------------------ power mode
+
+    // ataprint.cpp / scsiprint.cpp, with -n: jinf("Device is in %s mode, exit(%d)") (severity information),
+    // and for a disk the OS has spun down "/dev/sdX: Device is in STANDBY (OS) mode, exit(2)".
+    private static readonly Regex LowPowerMessage = new(@"Device is in (?<mode>[A-Z_]+)(?: \(OS\))? mode", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// The power mode smartctl reported: with <c>-n standby</c> a drive in standby or sleep is not read at all
+    /// and the answer says which mode it is in (a message, and from smartctl 7.5 <c>power_mode.ata_value</c>, the
+    /// ATA CHECK POWER MODE count: 0x00-0x01 standby, 0x80-0x83 idle, 0x40, 0x41 and 0xff active). Unknown when it
+    /// says nothing, as on every read of an active drive with smartctl 7.3.
+    /// </summary>
+    private static DrivePowerMode PowerModeOf(JsonElement r, IReadOnlyList<SmartctlMessage> messages)
+    {
+        foreach (var m in messages)
+        {
+            if (LowPowerMessage.Match(m.Text) is not { Success: true } match) continue;
+            var mode = match.Groups["mode"].Value;
+            if (mode.StartsWith("SLEEP", StringComparison.Ordinal)) return DrivePowerMode.Sleep;
+            if (mode.StartsWith("IDLE", StringComparison.Ordinal)) return DrivePowerMode.Idle;
+            if (mode.StartsWith("ACTIVE", StringComparison.Ordinal)) return DrivePowerMode.Active;
+            return DrivePowerMode.Standby;
+        }
+        return r.Path("power_mode", "ata_value").Int() switch
+        {
+            0x00 or 0x01 => DrivePowerMode.Standby,
+            >= 0x80 and <= 0x83 => DrivePowerMode.Idle,
+            0x40 or 0x41 or 0xff => DrivePowerMode.Active,
+            _ => DrivePowerMode.Unknown,
         };
     }
 
@@ -235,80 +287,106 @@ public static class SmartctlParser
 
     // ------------------------------------------------------------------ self-tests
 
-    private static (SelfTestStatus, int?, string?, bool, List<SelfTestEntry>) SelfTests(JsonElement r)
+    /// <summary>What a document says about self-tests: one running now (with what is left), and the log, newest first.</summary>
+    private sealed class SelfTestRead
     {
-        var log = new List<SelfTestEntry>();
-        var hasLog = false;
-        SelfTestStatus? running = null;
-        int? remaining = null;
-        string? text = null;
-        SelfTestStatus? lastFromStatus = null;
+        public List<SelfTestEntry> Log { get; } = new();
+        public bool HasLog { get; set; }
+        public bool Running { get; set; }
+        public int? Remaining { get; set; }
+        public string? Text { get; set; }
+        /// <summary>The ATA execution status byte's outcome of the last test, for drives that print no log.</summary>
+        public SelfTestStatus? LastFromStatus { get; set; }
 
-        // ATA: the self-test execution status byte, then the (extended, else standard) log.
-        if (r.Path("ata_smart_data", "self_test", "status") is { } st)
+        public SelfTestStatus Status =>
+            Running ? SelfTestStatus.InProgress
+            : Log.Count > 0 ? Log[0].Outcome
+            : HasLog ? (LastFromStatus is SelfTestStatus.Failed or SelfTestStatus.Aborted ? LastFromStatus.Value : SelfTestStatus.None)
+            : LastFromStatus ?? SelfTestStatus.Unknown;
+    }
+
+    private static SelfTestRead SelfTests(JsonElement r)
+    {
+        var read = new SelfTestRead();
+        ReadAtaStatus(r, read);
+        ReadAtaLog(r, read);
+        ReadNvmeSelfTests(r, read);
+        ReadScsiSelfTests(r, read);
+        if (!read.Running) read.Remaining = null;
+        return read;
+    }
+
+    /// <summary>ATA: the self-test execution status byte (high nibble 15 while a test runs).</summary>
+    private static void ReadAtaStatus(JsonElement r, SelfTestRead read)
+    {
+        if (r.Path("ata_smart_data", "self_test", "status") is not { } st) return;
+        JsonElement? s = st;
+        var value = s.Get("value").Int() ?? 0;
+        read.Text = s.Get("string").Text();
+        var code = (value >> 4) & 0xF;
+        if (code == 0xF)
         {
-            JsonElement? s = st;
-            var value = s.Get("value").Int() ?? 0;
-            text = s.Get("string").Text();
-            var code = (value >> 4) & 0xF;
-            if (code == 0xF)
-            {
-                running = SelfTestStatus.InProgress;
-                remaining = s.Get("remaining_percent").Int() ?? (value & 0xF) * 10;
-            }
-            else lastFromStatus = AtaOutcome(code, s.Get("passed").Bool());
+            read.Running = true;
+            read.Remaining = s.Get("remaining_percent").Int() ?? (value & 0xF) * 10;
         }
+        else read.LastFromStatus = AtaOutcome(code, s.Get("passed").Bool());
+    }
+
+    /// <summary>ATA: the extended (GP) log where -x printed one, else the standard one.</summary>
+    private static void ReadAtaLog(JsonElement r, SelfTestRead read)
+    {
         var ataLog = r.Path("ata_smart_self_test_log", "extended") ?? r.Path("ata_smart_self_test_log", "standard");
-        if (ataLog is not null)
+        if (ataLog is null) return;
+        read.HasLog = true;
+        foreach (var row in ataLog.Get("table").Items())
         {
-            hasLog = true;
-            foreach (var row in ataLog.Get("table").Items())
-            {
-                JsonElement? e = row;
-                var sv = e.Path2("status", "value").Int() ?? 0;
-                log.Add(new SelfTestEntry(
-                    e.Path2("type", "string").Text() ?? "?",
-                    AtaOutcome((sv >> 4) & 0xF, e.Path2("status", "passed").Bool()),
-                    e.Path2("status", "string").Text() ?? "",
-                    e.Get("lifetime_hours").Long(),
-                    e.Get("lba").Long(),
-                    e.Path2("status", "remaining_percent").Int()));
-            }
+            JsonElement? e = row;
+            var sv = e.Path2("status", "value").Int() ?? 0;
+            read.Log.Add(new SelfTestEntry(
+                e.Path2("type", "string").Text() ?? "?",
+                AtaOutcome((sv >> 4) & 0xF, e.Path2("status", "passed").Bool()),
+                e.Path2("status", "string").Text() ?? "",
+                e.Get("lifetime_hours").Long(),
+                e.Get("lba").Long(),
+                e.Path2("status", "remaining_percent").Int()));
         }
+    }
 
-        // NVMe (smartctl 7.4+): the current operation and the log.
-        if (r.Get("nvme_self_test_log") is { } nlog)
+    /// <summary>NVMe (smartctl 7.4+ prints the log for 7.3 too): the current operation and the log.</summary>
+    private static void ReadNvmeSelfTests(JsonElement r, SelfTestRead read)
+    {
+        if (r.Get("nvme_self_test_log") is not { } nlog) return;
+        JsonElement? n = nlog;
+        read.HasLog = n.Get("table") is not null || read.HasLog;
+        if (n.Path2("current_self_test_operation", "value").Int() is { } op && op != 0)
         {
-            JsonElement? n = nlog;
-            hasLog = n.Get("table") is not null || hasLog;
-            if (n.Path2("current_self_test_operation", "value").Int() is { } op && op != 0)
-            {
-                running = SelfTestStatus.InProgress;
-                remaining = n.Get("current_self_test_completion_percent").Int() is { } done ? 100 - done : null;
-                text = n.Path2("current_self_test_operation", "string").Text();
-            }
-            else text ??= n.Path2("current_self_test_operation", "string").Text();
-            foreach (var row in n.Get("table").Items())
-            {
-                JsonElement? e = row;
-                var result = e.Path2("self_test_result", "value").Int() ?? -1;
-                log.Add(new SelfTestEntry(
-                    e.Path2("self_test_code", "string").Text() ?? "?",
-                    result switch { 0 => SelfTestStatus.Passed, 1 or 2 or 3 or 4 or 8 or 9 => SelfTestStatus.Aborted, 5 or 6 or 7 => SelfTestStatus.Failed, _ => SelfTestStatus.Unknown },
-                    e.Path2("self_test_result", "string").Text() ?? "",
-                    e.Get("power_on_hours").Long(),
-                    e.Get("lba").Long(),
-                    null));
-            }
+            read.Running = true;
+            read.Remaining = n.Get("current_self_test_completion_percent").Int() is { } done ? 100 - done : null;
+            read.Text = n.Path2("current_self_test_operation", "string").Text();
         }
+        else read.Text ??= n.Path2("current_self_test_operation", "string").Text();
+        foreach (var row in n.Get("table").Items())
+        {
+            JsonElement? e = row;
+            var result = e.Path2("self_test_result", "value").Int() ?? -1;
+            read.Log.Add(new SelfTestEntry(
+                e.Path2("self_test_code", "string").Text() ?? "?",
+                result switch { 0 => SelfTestStatus.Passed, 1 or 2 or 3 or 4 or 8 or 9 => SelfTestStatus.Aborted, 5 or 6 or 7 => SelfTestStatus.Failed, _ => SelfTestStatus.Unknown },
+                e.Path2("self_test_result", "string").Text() ?? "",
+                e.Get("power_on_hours").Long(),
+                e.Get("lba").Long(),
+                null));
+        }
+    }
 
-        // SCSI: scsi_self_test_0 (newest) .. scsi_self_test_19.
+    /// <summary>SCSI: scsi_self_test_0 (newest) .. scsi_self_test_19; a running test is entry 0 "in progress".</summary>
+    private static void ReadScsiSelfTests(JsonElement r, SelfTestRead read)
+    {
         for (var i = 0; i < 20 && r.Get($"scsi_self_test_{i}") is { } sst; i++)
         {
             JsonElement? e = sst;
-            hasLog = true;
-            var result = e.Path2("result", "value").Int() ?? -1;
-            var outcome = result switch
+            read.HasLog = true;
+            var outcome = (e.Path2("result", "value").Int() ?? -1) switch
             {
                 0 => SelfTestStatus.Passed,
                 1 or 2 => SelfTestStatus.Aborted,
@@ -318,23 +396,16 @@ public static class SmartctlParser
             };
             if (i == 0 && outcome == SelfTestStatus.InProgress)
             {
-                running = SelfTestStatus.InProgress;
-                text = e.Path2("result", "string").Text();
+                read.Running = true;
+                read.Text = e.Path2("result", "string").Text();
                 continue;
             }
-            log.Add(new SelfTestEntry(
+            read.Log.Add(new SelfTestEntry(
                 e.Path2("code", "string").Text() ?? "?", outcome, e.Path2("result", "string").Text() ?? "",
                 e.Path2("power_on_time", "hours").Long(),
                 e.Get("lba_first_failure").Long() ?? e.Get("failed_lba").Long() ?? e.Get("lba").Long(),
                 null));
         }
-
-        SelfTestStatus status;
-        if (running is { } run) status = run;
-        else if (log.Count > 0) status = log[0].Outcome;
-        else if (hasLog) status = lastFromStatus is SelfTestStatus.Failed or SelfTestStatus.Aborted ? lastFromStatus.Value : SelfTestStatus.None;
-        else status = lastFromStatus ?? SelfTestStatus.Unknown;
-        return (status, running is not null ? remaining : null, text, hasLog, log);
     }
 
     /// <summary>ATA self-test status nibble: 0 ok, 1-2 aborted/interrupted, 3-8 failures, 15 running.</summary>

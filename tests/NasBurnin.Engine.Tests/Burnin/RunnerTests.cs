@@ -36,12 +36,13 @@ public class RunnerTests
         return new Rig(nas, store, dir, host, settings);
     }
 
-    private async Task<RunRecord> RunToEnd(Rig rig, long driveId, IReadOnlyList<StageKind> stages)
+    private async Task<RunRecord> RunToEnd(Rig rig, long driveId, IReadOnlyList<StageKind> stages, Func<RunSpec, RunSpec>? spec = null)
     {
         var planner = new BurninPlanner(rig.Store, new SimpleSmartReader());
         var service = new BurninService(rig.Store, new SimpleSmartReader());
         var drive = planner.LoadDrive(driveId);
         var plan = planner.Plan(drive, "Custom", stages, rig.Host, rig.Settings, Actor.OsUser(), 0);
+        if (spec is not null) plan = plan with { Spec = spec(plan.Spec) };
         var run = (await service.StartAsync(rig.Host, new[] { plan }, Actor.OsUser(), CancellationToken.None)).Single();
         for (var i = 0; i < 600; i++)
         {
@@ -111,5 +112,24 @@ public class RunnerTests
             Assert.Equal("precious", File.ReadAllText(Path.Combine(mnt, "marker.txt")));
         }
         finally { TestNas.Run("umount", mnt); }
+    }
+
+    [Fact]
+    public async Task A_self_test_never_seen_running_whose_log_never_changes_fails_at_its_deadline_saying_so()
+    {
+        if (!TestNas.Available) { _out.WriteLine("skipped: needs root, sshd and badblocks"); return; }
+        using var rig = Setup("--hold-power-on-hours");
+        var d = rig.Nas.DriveBySerial("NBT0005"); // NVMe, its log full of short tests like the next one, in this power-on hour
+        var state = d.GetProperty("stateDir").GetString()!;
+        File.WriteAllText(Path.Combine(state, "selftest_history"), "20 short ok");
+        File.WriteAllText(Path.Combine(state, "selftest_seconds"), "0"); // over before the first look: never seen running
+        // The deadline is the drive's own estimate x2 + 30 min; a few seconds here.
+        var run = await RunToEnd(rig, TestNas.InsertDrive(rig.Store.Path, d, "Free"), new[] { StageKind.SmartShort },
+            spec => spec with { ShortTimeout = TimeSpan.FromSeconds(4) });
+        var stage = new RunRepository(rig.Store).Stages(new[] { run.Id }, includeLog: true).Single();
+        _out.WriteLine($"{stage.State}: {stage.Summary}\n{stage.LogText}");
+        Assert.Equal(RunResults.Fail, run.Result);
+        Assert.Equal("Failed", stage.State);
+        Assert.Contains("the short self-test was never seen running and the self-test log did not change within", stage.Summary);
     }
 }

@@ -59,8 +59,8 @@ public sealed class TestNas : IDisposable
         c.Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
-            INSERT INTO drives(identity, model, serial, wwn, capacity_bytes, transport, rotational, device_path, role, last_smart_json, first_seen_at, last_seen_at)
-            VALUES ($i, $m, $s, $w, $cap, $t, $rot, $dev, $role, $smart, $now, $now) RETURNING id
+            INSERT INTO drives(identity, model, serial, wwn, capacity_bytes, transport, rotational, device_path, role, health, last_smart_json, first_seen_at, last_seen_at)
+            VALUES ($i, $m, $s, $w, $cap, $t, $rot, $dev, $role, 'Passed', $smart, $now, $now) RETURNING id
             """;
         cmd.Parameters.AddWithValue("$i", "testnas:" + d.GetProperty("serial").GetString());
         cmd.Parameters.AddWithValue("$m", d.GetProperty("model").GetString());

@@ -38,6 +38,20 @@ public class VerdictTests
     }
 
     [Fact]
+    public void Any_increase_in_reported_uncorrectable_fails_whatever_the_value_and_crc_only_warns()
+    {
+        var pre = Clean with { ReportedUncorrect = 40, CrcErrors = 3 };
+        var v = Verdict.Decide(AllPassed, pre, pre with { ReportedUncorrect = 41, CrcErrors = 9 }, 55, false);
+        Assert.Equal(RunResults.Fail, v.Result);
+        Assert.Contains("Reported uncorrectable errors grew from 40 to 41", v.Reasons);
+        Assert.Contains("Warning: interface CRC errors grew from 3 to 9 (check the cable and backplane)", v.Reasons);
+        // Unchanged, an old drive's 187 count is no reason to fail (only 5, 197, 198 fail when any is left).
+        Assert.Equal(RunResults.Pass, Verdict.Decide(AllPassed, pre, pre, 55, false).Result);
+        var crcOnly = Verdict.Decide(AllPassed, Clean, Clean with { CrcErrors = 2 }, 55, false);
+        Assert.Equal(RunResults.Pass, crcOnly.Result);
+    }
+
+    [Fact]
     public void Failed_overall_health_fails() =>
         Assert.Contains("SMART overall health self-assessment: FAILED", Verdict.Decide(AllPassed, Clean, Clean with { HealthPassed = false }, 55, false).Reasons);
 

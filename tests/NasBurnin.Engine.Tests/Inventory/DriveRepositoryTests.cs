@@ -100,6 +100,47 @@ public sealed class DriveRepositoryTests : IDisposable
     }
 
     [Fact]
+    public void A_drive_in_standby_keeps_its_last_SMART_values_health_and_their_time_while_its_role_is_new()
+    {
+        var smart = InventoryFixtures.Read("smart-sata-pending-passed.json");
+        string Output(string smartOut, int rc, string mount) => new InventoryFixtures.ScriptOutput()
+            .Section("lsblk", Lsblk(("sdc", "WD-WCC7K0PENDING", "WDC WD40EFRX-68N32N0", "0x50014ee2b6578d5f")))
+            .Section("findmnt", mount).Section("zpool", "no pools available").Section("smartctl /dev/sdc", smartOut, rc).Done();
+        var read = _repo.Save(Inventory(Output(smart, 192, "{\"filesystems\": []}"))).Single();
+        Assert.Equal((SmartHealth.Failed, DrivePowerMode.Active, _clock.UtcNow), (read.SmartHealth, read.PowerMode, read.SmartReadAt!.Value));
+        Assert.Equal("sat", read.SmartDeviceType);
+
+        _clock.UtcNow = _clock.UtcNow.AddHours(3);
+        var mounted = "{\"filesystems\": [{\"target\": \"/srv\", \"source\": \"/dev/sdc\", \"fstype\": \"ext4\", \"maj:min\": \"8:32\"}]}";
+        var asleep = _repo.Save(Inventory(Output(PowerModeAndUnknownTests.Standby(), 2, mounted))).Single();
+        Assert.Equal(read.Id, asleep.Id);
+        Assert.Equal((DrivePowerMode.Standby, true), (asleep.PowerMode, asleep.Asleep));
+        Assert.Equal(SmartHealth.Failed, asleep.SmartHealth);       // not Unknown, not changed: it sleeps
+        Assert.Equal(read.Warnings, asleep.Warnings);
+        Assert.Equal(8L, asleep.PendingSectors);                     // the last known values ...
+        Assert.Equal(_clock.UtcNow.AddHours(-3), asleep.SmartReadAt);// ... with their time
+        Assert.Equal(_clock.UtcNow, asleep.LastSeenAt);
+        Assert.Equal(DriveRole.Mounted, asleep.Role);                // lsblk and findmnt do not wake disks
+
+        var offline = _repo.Get(read.Id!.Value)!;
+        Assert.Equal((SmartHealth.Failed, DrivePowerMode.Standby, 8L, DriveRole.Mounted), (offline.SmartHealth, offline.PowerMode, offline.PendingSectors!.Value, offline.Role));
+        Assert.Equal(_clock.UtcNow.AddHours(-3), offline.SmartReadAt);
+        Assert.Equal(new[] { new KnownDeviceType("sdc", "WD-WCC7K0PENDING", "sat") }, _repo.DeviceTypesOn("nas01"));
+    }
+
+    [Fact]
+    public void A_drive_first_seen_asleep_is_Unknown_saying_it_was_never_read()
+    {
+        var d = _repo.Save(Inventory(new InventoryFixtures.ScriptOutput()
+            .Section("lsblk", Lsblk(("sdb", "ZA9", "ST4000VN008-2DR166", "0x5000c500aaaa0009")))
+            .Section("zpool", "no pools available").Section("smartctl /dev/sdb", PowerModeAndUnknownTests.Standby(), 2).Done())).Single();
+        Assert.Equal((SmartHealth.Unknown, DrivePowerMode.Standby, DriveTransport.Sata), (d.SmartHealth, d.PowerMode, d.Transport));
+        Assert.Contains("never read", d.Warnings[0]);
+        Assert.Null(d.SmartReadAt);
+        Assert.Equal(("ZA9", "ST4000VN008-2DR166"), (d.Serial!, d.Model!)); // identity from lsblk
+    }
+
+    [Fact]
     public void Drives_gone_from_a_complete_inventory_are_marked_missing_and_come_back()
     {
         string Output(params (string, string, string, string?)[] disks) =>

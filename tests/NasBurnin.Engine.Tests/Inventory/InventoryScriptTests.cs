@@ -164,13 +164,14 @@ public class InventoryScriptTests
         {
             foreach (var d in new[] { Tmp, Bin, Log, Path.Combine(Dir, "smart") }) Directory.CreateDirectory(d);
             File.WriteAllText(Path.Combine(Dir, "lsblk.json"), InventoryFixtures.Read("nas-lsblk.json"));
-            // What `lsblk -d -n -b -o KNAME,TYPE,SIZE` would print for the fixture, plus an empty card reader
-            // and a name no kernel would give, which the script must skip.
+            // What `lsblk -d -n -r -b -o KNAME,TYPE,SIZE,ROTA,SERIAL` would print for the fixture, plus an empty card
+            // reader and a name no kernel would give, which the script must skip. sda is the SSD; sdh's serial has a
+            // space, which lsblk -r escapes.
             File.WriteAllText(Path.Combine(Dir, "disks.txt"),
-                "loop0 loop 58720256\nsda disk 500107862016\nsdb disk 4000787030016\nsdc disk 4000787030016\nsdd disk 4000787030016\n" +
-                "sde disk 4000787030016\nsdf disk 4000787030016\nsdg disk 8001563222016\nsdh disk 2000398934016\nsdi disk 4000787030016\n" +
-                "sdj disk 1000204886016\nsdk disk 2000398934016\nsdl disk 2000398934016\nsr0 rom 1073741312\nzram0 disk 4294967296\n" +
-                "nvme0n1 disk 500107862016\nsdz disk 0\nsd;x disk 100\n");
+                "loop0 loop 58720256 1 LOOP0\nsda disk 500107862016 0 S3Z9NB0K123456A\nsdb disk 4000787030016 1 ZGY0TEST\nsdc disk 4000787030016 1 ZL2PEND1\n" +
+                "sdd disk 4000787030016 1 S-sdd\nsde disk 4000787030016 1 S-sde\nsdf disk 4000787030016 1 S-sdf\nsdg disk 8001563222016 1 S-sdg\n" +
+                "sdh disk 2000398934016 1 S\\x20sdh\nsdi disk 4000787030016 1 S-sdi\nsdj disk 1000204886016 1\nsdk disk 2000398934016 1 S-sdk\n" +
+                "sdl disk 2000398934016 1 S-sdl\nsr0 rom 1073741312 1\nzram0 disk 4294967296 0\nnvme0n1 disk 500107862016 0 NVME0001\nsdz disk 0 1\nsd;x disk 100 1\n");
             var smart = new Dictionary<string, (string Json, int Rc)>
             {
                 ["sda"] = (InventoryFixtures.Read("smart-sata-ssd-old-failure-superseded.json"), 0),
@@ -191,7 +192,8 @@ public class InventoryScriptTests
                 echo "$*" >>'{Log}/lsblk.args'
                 case " $* " in
                 *" -O "*) echo "lsblk: invalid option -- 'O'" >&2; exit 1 ;;
-                *" -d "*) cat '{Dir}/disks.txt' ;;
+                *" -r "*) [ -f '{Dir}/old-lsblk' ] && exit 1; cat '{Dir}/disks.txt' ;;
+                *" -d "*) cut -d ' ' -f 1-3 '{Dir}/disks.txt' ;;
                 *MOUNTPOINTS*) cat '{Dir}/lsblk.json' ;;
                 *) exit 1 ;;
                 esac
@@ -201,7 +203,8 @@ public class InventoryScriptTests
             // smartctl: note how many instances run at once, then answer from the fixture for the device.
             Tool("smartctl", $$"""
                 [ "$1" = -V ] && { echo "smartctl 7.3 (fake)"; exit 0; }
-                dev=$(basename "$3")
+                for a; do dev=$a; done
+                dev=$(basename "$dev")
                 : >'{{Log}}'/run.$dev
                 sleep {{smartDelaySeconds}}
                 ls '{{Log}}' | grep -c '^run\.' >'{{Log}}'/seen.$dev
@@ -242,7 +245,10 @@ public class InventoryScriptTests
         Assert.Equal(new[] { "/dev/sda", "/dev/sdb", "/dev/sdc", "/dev/sdd", "/dev/sde", "/dev/sdf", "/dev/sdg", "/dev/sdh", "/dev/sdi", "/dev/sdj", "/dev/sdk", "/dev/sdl", "/dev/nvme0n1" },
             output.SmartctlSections.Select(s => s.Device));
         Assert.Equal((192, 1), (output.Get("smartctl /dev/sdc")!.ExitCode!.Value, output.Get("smartctl /dev/sdj")!.ExitCode!.Value));
-        Assert.Equal("-j -x /dev/sdb", File.ReadAllText(Path.Combine(host.Log, "args.sdb")).Trim());
+        // Spinning disks are left asleep; the SSD and the NVMe drive are read as always.
+        Assert.Equal("-j -x -n standby /dev/sdb", File.ReadAllText(Path.Combine(host.Log, "args.sdb")).Trim());
+        Assert.Equal("-j -x /dev/sda", File.ReadAllText(Path.Combine(host.Log, "args.sda")).Trim());
+        Assert.Equal("-j -x /dev/nvme0n1", File.ReadAllText(Path.Combine(host.Log, "args.nvme0n1")).Trim());
         var seen = Directory.GetFiles(host.Log, "seen.*").Select(f => int.Parse(File.ReadAllText(f).Trim())).ToList();
         Assert.True(seen.Max() >= 2, $"smartctl never ran concurrently (at most {seen.Max()} at once)");
         Assert.Contains("-J -b -o NAME,KNAME", File.ReadAllText(Path.Combine(host.Log, "lsblk.args")));
@@ -255,6 +261,48 @@ public class InventoryScriptTests
         Assert.Equal(DriveRole.System, inv.Drives.Single(d => d.KernelName == "sda").Role);
         Assert.Equal((DriveRole.Stale, SmartHealth.Failed), (inv.Drives.Single(d => d.KernelName == "sdc").Role, inv.Drives.Single(d => d.KernelName == "sdc").SmartHealth));
         Assert.Equal(PoolRole.Spare, inv.Drives.Single(d => d.KernelName == "sdf").PoolRole);
+    }
+
+    [Fact]
+    public void Known_device_types_are_given_back_where_the_serial_still_matches_and_WakeDrives_drops_n_standby()
+    {
+        if (!HaveSh) { _output.WriteLine("SKIPPED: no /bin/sh"); return; }
+        using var host = new FakeHost();
+        var types = new[]
+        {
+            new KnownDeviceType("sdb", "ZGY0TEST", "sat"),          // still the same drive: -d sat
+            new KnownDeviceType("sdc", "SOMEONEELSE", "sat"),       // the name moved to another drive: no -d
+            new KnownDeviceType("sdj", "X", "usbjmicron"),          // lsblk shows no serial there: no -d
+            new KnownDeviceType("sdh", "S sdh", "sat"),             // a serial lsblk -r escapes: never compared, no -d
+            new KnownDeviceType("sdk", "S-sdk", "sat; rm -rf /"),   // not a device type: ignored
+            new KnownDeviceType("nvme0n1", "NVME0001", "nvme"),
+        };
+        RunSh(InventoryScript.Build(new InventoryScriptOptions { Tools = host.Tools, DeviceTypes = types }), new Dictionary<string, string> { ["TMPDIR"] = host.Tmp });
+        string Args(string dev) => File.ReadAllText(Path.Combine(host.Log, "args." + dev)).Trim();
+        Assert.Equal("-j -x -n standby -d sat /dev/sdb", Args("sdb"));
+        Assert.Equal("-j -x -n standby /dev/sdc", Args("sdc"));
+        Assert.Equal("-j -x -n standby /dev/sdj", Args("sdj"));
+        Assert.Equal("-j -x -n standby /dev/sdh", Args("sdh"));
+        Assert.Equal("-j -x -n standby /dev/sdk", Args("sdk"));
+        Assert.Equal("-j -x -d nvme /dev/nvme0n1", Args("nvme0n1"));
+
+        RunSh(InventoryScript.Build(new InventoryScriptOptions { Tools = host.Tools, DeviceTypes = types, WakeDrives = true }), new Dictionary<string, string> { ["TMPDIR"] = host.Tmp });
+        Assert.Equal("-j -x -d sat /dev/sdb", Args("sdb"));
+        Assert.Equal("-j -x /dev/sdc", Args("sdc"));
+        // Woken on request, only the disks asked for are.
+        RunSh(InventoryScript.Build(new InventoryScriptOptions { Tools = host.Tools, WakeDrives = true, WakeOnly = new[] { "sdc", "bad name" } }), new Dictionary<string, string> { ["TMPDIR"] = host.Tmp });
+        Assert.Equal("-j -x /dev/sdc", Args("sdc"));
+        Assert.Equal("-j -x -n standby /dev/sdb", Args("sdb"));
+        RunSh(InventoryScript.Build(new InventoryScriptOptions { Tools = host.Tools, WakeDrives = true, WakeOnly = Array.Empty<string>() }), new Dictionary<string, string> { ["TMPDIR"] = host.Tmp });
+        Assert.Equal("-j -x -n standby /dev/sdc", Args("sdc"));
+
+        // An lsblk without -r's columns: every disk but NVMe is treated as spinning (never woken), no -d is used.
+        File.WriteAllText(Path.Combine(host.Dir, "old-lsblk"), "");
+        var output = InventoryOutput.Parse(RunSh(InventoryScript.Build(new InventoryScriptOptions { Tools = host.Tools, DeviceTypes = types }), new Dictionary<string, string> { ["TMPDIR"] = host.Tmp }).StdOut);
+        Assert.Equal(13, output.SmartctlSections.Count());
+        Assert.Equal("-j -x -n standby /dev/sda", Args("sda"));
+        Assert.Equal("-j -x -n standby /dev/sdb", Args("sdb"));
+        Assert.Equal("-j -x /dev/nvme0n1", Args("nvme0n1"));
     }
 
     [Fact]

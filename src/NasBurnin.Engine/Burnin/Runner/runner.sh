@@ -6,6 +6,7 @@
 # session (or another machine) picks up where things are:
 #   state (Queued|Running|Finished|Aborted)  pid  pid.start  current  started  finished  events
 #   smart-pre.json  smart-post.json
+# Self-tests (when one has ended, and its result) are in selftest.sh.
 #   stages/N/{state,started,finished,summary,progress,log,badblocks.txt}
 # A runner killed without a chance to clean up (kill -9, a NAS reboot) leaves state=Running with a
 # dead pid: the engine's status script ends what is left of its process group (runctl.sh) and only
@@ -14,6 +15,7 @@ set -u
 RUN=$1
 BIN=$(cd "$(dirname "$0")" && pwd)
 . "$BIN/runctl.sh"
+. "$BIN/selftest.sh"
 . "$RUN/spec"
 LC_ALL=C
 export LC_ALL
@@ -240,111 +242,7 @@ heat_check() {
     return 0
 }
 
-# ---- SMART self-tests: completion is a new entry in the self-test log
-selftest_sig() {
-    grep -E '^\.(ata_smart_self_test_log\.(standard|extended)\.(count|table\[0\]\.)|nvme_self_test_log\.table\[0\]\.|scsi_self_test_0\.)' "$1" | grep -v current_ | cksum
-}
-
-selftest_running() {
-    local op
-    [ -n "$(fget "$1" .ata_smart_data.self_test.status.remaining_percent)" ] && return 0
-    op=$(fget "$1" .nvme_self_test_log.current_self_test_operation.value)
-    [ -n "$op" ] && [ "$op" != 0 ] && return 0
-    # SCSI/SAS: the newest log entry itself says "in progress" (result code 15).
-    [ "$(fget "$1" .scsi_self_test_0.result.value)" = 15 ] && return 0
-    return 1
-}
-
-selftest_remaining() {
-    local r c
-    r=$(fget "$1" .ata_smart_data.self_test.status.remaining_percent)
-    if [ -z "$r" ]; then
-        c=$(fget "$1" .nvme_self_test_log.current_self_test_completion_percent)
-        [ -n "$c" ] && r=$((100 - c))
-    fi
-    echo "${r:-100}"
-}
-
-# The newest log entry: passed flag and text (ATA, NVMe or SCSI).
-selftest_result() {
-    local f passed text code log
-    f=$1
-    log=standard
-    [ -n "$(fget "$f" '.ata_smart_self_test_log.extended.table[0].status.string')" ] && log=extended
-    passed=$(fget "$f" ".ata_smart_self_test_log.$log.table[0].status.passed")
-    text=$(fget "$f" ".ata_smart_self_test_log.$log.table[0].status.string")
-    if [ -z "$text" ]; then
-        text=$(fget "$f" '.nvme_self_test_log.table[0].self_test_result.string')
-        code=$(fget "$f" '.nvme_self_test_log.table[0].self_test_result.value')
-        [ -n "$code" ] && { [ "$code" = 0 ] && passed=true || passed=false; }
-    fi
-    if [ -z "$text" ]; then
-        text=$(fget "$f" '.scsi_self_test_0.result.string')
-        code=$(fget "$f" '.scsi_self_test_0.result.value')
-        [ -n "$code" ] && { [ "$code" = 0 ] && passed=true || passed=false; }
-    fi
-    echo "${passed:-unknown}|${text:-no result text}"
-}
-
-selftest() {
-    local kind timeout attempt waited sig0 out rc start rem t res passed text seen
-    kind=$1; timeout=$2; attempt=1
-    while :; do
-        smart_flat > "$SD/before.flat"
-        if selftest_running "$SD/before.flat"; then
-            log "a self-test is already running on $NB_DEVICE; waiting for it to finish first"
-            waited=0
-            while selftest_running "$SD/before.flat" && [ "$waited" -lt "$timeout" ]; do
-                sleep "$NB_POLL"; waited=$((waited + NB_POLL)); smart_flat > "$SD/before.flat"
-            done
-        fi
-        sig0=$(selftest_sig "$SD/before.flat")
-        out=$("$NB_SMARTCTL" -t "$kind" "$NB_DEVICE" 2>&1); rc=$?
-        if [ $((rc & 7)) -ne 0 ]; then
-            log "smartctl -t $kind failed (exit $rc): $(echo "$out" | tail -n 3 | tr '\n' ' ')"
-            RESULT=Failed; SUMMARY="could not start the $kind self-test (smartctl exit $rc)"; return
-        fi
-        log "started SMART $kind self-test (attempt $attempt, timeout $((timeout / 60)) min)"
-        SELFTEST_RUNNING=1
-        start=$(now)
-        seen=0
-        while :; do
-            sleep "$NB_POLL"
-            smart_flat > "$SD/poll.flat"
-            # Ended: seen in progress and no longer, or the log changed. A full NVMe log of identical
-            # entries does not change at all, so the log alone can miss the end.
-            if selftest_running "$SD/poll.flat"; then seen=1
-            elif [ "$seen" = 1 ] || [ "$(selftest_sig "$SD/poll.flat")" != "$sig0" ]; then break; fi
-            rem=$(selftest_remaining "$SD/poll.flat")
-            put "$SD/progress" "$((100 - rem)) 1 1 $kind selftest 0/0/0 0"
-            t=$(temperature "$SD/poll.flat")
-            case $t in ''|*[!0-9]*) ;; *)
-                if [ "$t" -ge $((NB_TEMP_LIMIT + 5)) ]; then
-                    "$NB_SMARTCTL" -X "$NB_DEVICE" >/dev/null 2>&1; SELFTEST_RUNNING=0
-                    log "overheat: ${t} C during the $kind self-test; aborted it"; event overheat "${t} C"
-                    RESULT=Failed; SUMMARY="overheat: ${t} C reached the abort limit $((NB_TEMP_LIMIT + 5)) C"; return
-                fi ;;
-            esac
-            if [ $(( $(now) - start )) -gt "$timeout" ]; then
-                "$NB_SMARTCTL" -X "$NB_DEVICE" >/dev/null 2>&1; SELFTEST_RUNNING=0
-                RESULT=Failed; SUMMARY="the $kind self-test did not complete within $((timeout / 60)) minutes"; log "$SUMMARY"; return
-            fi
-        done
-        SELFTEST_RUNNING=0
-        res=$(selftest_result "$SD/poll.flat")
-        passed=${res%%|*}; text=${res#*|}
-        log "self-test log: $text"
-        case $text in
-            *"borted by host"*|*"nterrupted"*)
-                if [ "$attempt" = 1 ]; then attempt=2; log "the self-test was interrupted ($text); retrying once"; continue; fi ;;
-        esac
-        put "$SD/progress" "100 1 1 $kind selftest 0/0/0 0"
-        if [ "$passed" = true ]; then RESULT=Passed; SUMMARY="SMART $kind self-test: $text"
-        else RESULT=Failed; SUMMARY="SMART $kind self-test: $text"; fi
-        [ "$attempt" = 2 ] && SUMMARY="$SUMMARY (after one retry)"
-        return
-    done
-}
+# ---- SMART self-tests: selftest.sh (sourced above)
 
 # ---- surface validation: badblocks in write mode, progress compacted at the source
 bb_consume() {
