@@ -47,7 +47,7 @@ public sealed record TemperatureChart(
     public int PlotHeight => PlotBottom - PlotTop;
 }
 
-public sealed record ChartTick(double X, double Y, string Label);
+public sealed record ChartTick(double X, double Y, string Label, string Anchor = "middle");
 
 public sealed record ChartLine(double Y, string Label);
 

@@ -51,7 +51,7 @@ internal static class TemperatureChartBuilder
         for (var i = 0; i <= 4; i++)
         {
             var t = t0.AddSeconds(span * i / 4);
-            xTicks.Add(new ChartTick(X(t), Height - 8, ReportFormat.ShortTime(t)));
+            xTicks.Add(new ChartTick(X(t), Height - 8, ReportFormat.ShortTime(t), i == 0 ? "start" : i == 4 ? "end" : "middle"));
         }
         ChartLine? limitLine = limitC is { } l && l >= yMin && l <= yMax ? new ChartLine(Y(l), $"limit {l} °C") : null;
         var summary = string.Create(CultureInfo.InvariantCulture,
