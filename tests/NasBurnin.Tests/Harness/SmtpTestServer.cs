@@ -42,8 +42,9 @@ public sealed class SmtpTestServer : IDisposable
         var ready = _process.StandardOutput.ReadLineAsync();
         if (!ready.Wait(TimeSpan.FromSeconds(60)) || ready.Result is not { } line || !line.StartsWith("READY ", StringComparison.Ordinal))
         {
+            var why = _process.HasExited ? _process.StandardError.ReadToEnd() : "no READY line within 60 s";
             Dispose();
-            throw new InvalidOperationException("The SMTP test server did not start: " + _process.StandardError.ReadToEnd());
+            throw new InvalidOperationException("The SMTP test server did not start: " + why);
         }
         Port = int.Parse(line[6..], System.Globalization.CultureInfo.InvariantCulture);
     }

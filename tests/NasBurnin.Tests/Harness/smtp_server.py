@@ -7,7 +7,7 @@ required, accepting only USER/PASSWORD). Prints "READY <port>" once listening. E
 OUTDIR/NNNN.json: envelope sender and recipients, subject, the text and HTML parts, and attachments. Stops when
 its standard input closes.
 """
-import asyncio, email, email.policy, json, os, ssl, sys
+import email, email.policy, json, os, ssl, sys
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -57,8 +57,14 @@ if mode in ("starttls", "auth"):
     kwargs.update(tls_context=ctx, require_starttls=True)
 if mode == "auth":
     kwargs.update(authenticator=authenticator, auth_required=True)
-controller = Controller(Handler(), hostname="127.0.0.1", port=0, **kwargs)
+# aiosmtpd's start() connects to its own port to check it is up, so the port must be known: take a free one.
+import socket
+probe = socket.socket()
+probe.bind(("127.0.0.1", 0))
+port = probe.getsockname()[1]
+probe.close()
+controller = Controller(Handler(), hostname="127.0.0.1", port=port, **kwargs)
 controller.start()
-print("READY %d" % controller.server.sockets[0].getsockname()[1], flush=True)
+print("READY %d" % port, flush=True)
 sys.stdin.read()
 controller.stop()
