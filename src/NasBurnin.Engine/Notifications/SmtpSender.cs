@@ -54,7 +54,7 @@ internal static class SmtpSender
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(Timeout * 2);
-            await client.ConnectAsync(c.SmtpServer, c.EffectivePort, options, timeout.Token).ConfigureAwait(false);
+            await client.ConnectAsync(c.SmtpServer!, c.EffectivePort, options, timeout.Token).ConfigureAwait(false);
             if (c.UserName is not null)
                 await client.AuthenticateAsync(c.UserName, secret ?? "", timeout.Token).ConfigureAwait(false);
             await client.SendAsync(mail, timeout.Token).ConfigureAwait(false);

@@ -29,7 +29,7 @@ internal static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            try { File.Delete(tmp); } catch (Exception) when (true) { }
+            try { File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             throw new BurninException("ReportWriteFailed", ErrorKind.WriteError,
                 $"The report could not be written to '{full}': {e.Message}", e) { Target = full };
         }
