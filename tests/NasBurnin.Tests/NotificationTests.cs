@@ -186,6 +186,26 @@ public sealed class NotificationTests
     }
 
     [Fact]
+    public void A_TLS_mismatch_sends_nothing_in_clear_and_names_channel_host_and_port()
+    {
+        if (NoSmtp()) return;
+        using var server = new SmtpTestServer("plain"); // offers no STARTTLS
+        using var dir = new TempDir();
+        using var s = new PsSession(storePath: dir.File("burnin.db"));
+        s.Run($"Set-BurninNotification -Name tls -SmtpServer 127.0.0.1 -Port {server.Port} -From a@example.com -To b@example.com").AssertClean();
+        var e = Assert.Single(s.Run("Test-BurninNotification -Name tls").Errors);
+        Assert.Equal("NotificationTlsFailed", Id(e));
+        Assert.Contains($"Channel 'tls' (SMTP 127.0.0.1:{server.Port})", e.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("STARTTLS", e.Exception.Message, StringComparison.Ordinal);
+
+        s.Run("Set-BurninNotification -Name tls -Security Implicit").AssertClean(); // TLS from the first byte to a plain server
+        e = Assert.Single(s.Run("Test-BurninNotification -Name tls").Errors);
+        Assert.StartsWith("NotificationTls", Id(e), StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{server.Port}", e.Exception.Message, StringComparison.Ordinal);
+        Assert.Empty(server.Messages());
+    }
+
+    [Fact]
     public void An_unreachable_server_names_channel_host_and_port()
     {
         using var dir = new TempDir();
