@@ -48,7 +48,8 @@ public class MaintenanceHealthTests
         // Everything fine: every row healthy, and so the whole.
         var good = Report(s);
         Assert.True(Healthy(good), string.Join("\n", ((object[])good.Properties["Checks"].Value).Select(c => PSObject.AsPSObject(c).Properties["Detail"].Value)));
-        Assert.Equal(5, ((object[])good.Properties["Checks"].Value).Length);
+        Assert.True((bool)Row(good, "NotificationsDelivered", "notifications").Properties["Healthy"].Value); // no channel, nothing waiting
+        Assert.Equal(6, ((object[])good.Properties["Checks"].Value).Length);
         Assert.Contains("SSH-2.0-OpenSSH", (string)Row(good, "HostReachable", "nas1").Properties["Detail"].Value);
         Assert.True((bool)s.Run("Test-BurninHealth -Quiet").AssertClean().Output.Single().BaseObject);
 

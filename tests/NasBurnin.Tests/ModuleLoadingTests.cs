@@ -74,7 +74,8 @@ public class ModuleLoadingTests
         Assert.DoesNotContain(files, f => f.EndsWith("System.Management.Automation.dll", StringComparison.OrdinalIgnoreCase));
         foreach (var expected in new[] { "NasBurnin.psd1", "NasBurnin.Cmdlets.dll", "NasBurnin.Format.ps1xml",
                      "en-US/NasBurnin.Cmdlets.dll-Help.xml", "en-US/about_NasBurnin.help.txt", "deps/NasBurnin.Engine.dll",
-                     "deps/Renci.SshNet.dll", "deps/Microsoft.Data.Sqlite.dll", "deps/BCrypt-Net-Next.dll" })
+                     "deps/Renci.SshNet.dll", "deps/Microsoft.Data.Sqlite.dll", "deps/BCrypt-Net-Next.dll",
+                     "deps/Handlebars.dll", "deps/MailKit.dll", "deps/MimeKit.dll" })
             Assert.Contains(expected, files);
         var rids = Directory.GetDirectories(Path.Combine(RepoPaths.ModuleDir, "deps", "runtimes")).Select(Path.GetFileName).OrderBy(x => x).ToArray();
         Assert.Equal(new[] { "linux-arm64", "linux-musl-x64", "linux-x64", "osx-arm64", "osx-x64", "win-arm64", "win-x64" }, rids);
@@ -101,6 +102,18 @@ public class ModuleLoadingTests
         Assert.All(sqlite, a => Assert.Equal("NasBurnin", AssemblyLoadContext.GetLoadContext(a)!.Name));
         var engine = AppDomain.CurrentDomain.GetAssemblies().Single(a => a.GetName().Name == "NasBurnin.Engine");
         Assert.Equal("NasBurnin", AssemblyLoadContext.GetLoadContext(engine)!.Name);
+
+        // The report and notification dependencies load there too, when a report is rendered and a mail is built.
+        s.Run($"Export-BurninReport -Path '{PsSession.Quote(dir.File("fleet.html"))}'").AssertClean();
+        s.Run("Set-BurninNotification -Name probe -SmtpServer 127.0.0.1 -Port 9 -From a@example.com -To b@example.com -Security None; Test-BurninNotification -Name probe -ErrorAction SilentlyContinue > $null");
+        foreach (var name in new[] { "Handlebars", "MailKit", "MimeKit" })
+        {
+            var loaded = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == name).ToList();
+            Assert.NotEmpty(loaded);
+            Assert.All(loaded, a => Assert.Equal("NasBurnin", AssemblyLoadContext.GetLoadContext(a)!.Name));
+        }
+        Assert.DoesNotContain("Handlebars.dll", tpa);
+        Assert.DoesNotContain("MailKit.dll", tpa);
         if (OperatingSystem.IsLinux())
         {
             var maps = File.ReadAllText("/proc/self/maps");

@@ -9,10 +9,6 @@ internal static class BurninMapping
     {
         var mine = stages.Where(s => s.RunId == r.Id).OrderBy(s => s.Ordinal).ToList();
         var current = mine.FirstOrDefault(s => s.State == "Running");
-        // A stage that ended without its work done (Aborted, Interrupted) counts with the progress it had.
-        var done = mine.Count(s => s.State is "Passed" or "Failed" or "Skipped");
-        var partial = mine.Where(s => s.State is "Running" or "Aborted" or "Interrupted").Sum(s => s.Progress ?? 0) / 100.0;
-        var progress = mine.Count == 0 ? 0 : (done + partial) / mine.Count * 100.0;
         return new BurninRun
         {
             RunId = r.Id,
@@ -27,7 +23,7 @@ internal static class BurninMapping
             Operator = r.Operator,
             QueuePosition = r.QueuePosition,
             CurrentStage = current?.Stage.ToString(),
-            Progress = Math.Round(RunStates.IsFinal(r.State) && r.State == RunStates.Finished ? 100 : progress, 2),
+            Progress = RunProgress.Overall(r, mine),
             Stages = mine.Select(s => s.Stage.ToString()).ToArray(),
             CreatedAt = r.CreatedAt.UtcDateTime,
             StartedAt = r.StartedAt?.UtcDateTime,
@@ -38,9 +34,7 @@ internal static class BurninMapping
     public static BurninStage Stage(StageRecord s, DateTimeOffset now)
     {
         TimeSpan? elapsed = s.StartedAt is { } st ? (s.FinishedAt ?? now) - st : null;
-        TimeSpan? eta = null;
-        if (s.State == "Running" && elapsed is { } e && s.Progress is > 0.5 and < 100)
-            eta = TimeSpan.FromSeconds(e.TotalSeconds / s.Progress.Value * (100 - s.Progress.Value));
+        var eta = RunProgress.StageEta(s, now);
         return new BurninStage
         {
             StageId = s.Id,

@@ -1,7 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Management.Automation;
+using NasBurnin.Burnin;
 using NasBurnin.Common;
+using NasBurnin.Engine.Burnin;
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Notifications;
 using NasBurnin.Engine.Inventory;
 using NasBurnin.Engine.Remote;
 using NasBurnin.Engine.Store;
@@ -9,10 +13,11 @@ using NasBurnin.Engine.Store;
 namespace NasBurnin.Drives;
 
 /// <summary>
-/// Sync-BurninInventory: refreshes the stored inventory of every registered host (or the named ones) in
-/// parallel, for scheduled tasks. It never prompts and writes no warnings or progress: one summary object
-/// per host, and for a host that failed also an error (so pwsh -Command exits 1). Each host's last poll,
-/// last success and last error are recorded on the host.
+/// Sync-BurninInventory: refreshes the stored inventory and the unfinished runs of every registered host (or
+/// the named ones) in parallel, for scheduled tasks, then sends one notification per change (NotificationService).
+/// It never prompts and writes no progress: one summary object per host, and for a host that failed also an
+/// error (so pwsh -Command exits 1); a message that could not be sent is a warning and stays queued for the next
+/// sync. Each host's last poll, last success and last error are recorded on the host.
 /// </summary>
 [Cmdlet(VerbsData.Sync, "BurninInventory")]
 [OutputType(typeof(BurninSyncResult))]
@@ -44,6 +49,7 @@ public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
             async (host, shell, ct) =>
             {
                 var refresh = await InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct).ConfigureAwait(false);
+                await new BurninService(store, InventorySmartReader.Instance).RefreshAsync(BurninHosts.Context(host, settings, shell), settings, ct).ConfigureAwait(false);
                 if (clocks.TryGetValue(host.Id, out var w)) w.Stop();
                 return refresh;
             },
@@ -55,5 +61,15 @@ public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
             },
             ThrottleLimit,
             host => clocks[host.Id] = Stopwatch.StartNew());
+
+        try
+        {
+            foreach (var failed in new NotificationService(store).DispatchAsync(ModuleSession.Current.Actor, Cancellation).GetAwaiter().GetResult().Failures)
+                WriteWarning($"{failed.Error} The message \"{failed.Subject}\" stays queued and is sent again at the next sync.");
+        }
+        catch (BurninException e)
+        {
+            WriteWarning($"Notifications were not sent: {e.Message} They stay queued for the next sync.");
+        }
     }
 }

@@ -26,6 +26,8 @@ public sealed class RemoteStageStatus
     public StageProgress? Progress { get; set; }
     public string? Summary { get; set; }
     public string? Log { get; set; }
+    /// <summary>The runner's temperature windows: "epoch min max" lines, one per 10 minutes.</summary>
+    public string? Temperatures { get; set; }
 }
 
 /// <summary>One event line the runner wrote (becomes an audit event).</summary>
@@ -100,6 +102,8 @@ public static class RemoteRunStatusParser
         else if (name == "smart-post") run.SmartPost = text.Length > 0 ? text : null;
         else if (name.StartsWith("log ", StringComparison.Ordinal) && int.TryParse(name[4..], out var n))
             Stage(run, n).Log = text;
+        else if (name.StartsWith("temps ", StringComparison.Ordinal) && int.TryParse(name[6..], out var t))
+            Stage(run, t).Temperatures = text.Length > 0 ? text : null;
     }
 
     private static void RunField(RemoteRunStatus run, string rest)

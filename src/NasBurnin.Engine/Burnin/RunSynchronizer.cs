@@ -67,7 +67,10 @@ public sealed class RunSynchronizer
             {
                 (result, reasons) = Finalize(c, tx, run, remote, state, now);
                 StoreSnapshots(c, tx, run, remote, now);
+                RunChangeEvents.Ended(c, tx, run, result, reasons, remote.Events.Any(e => e.Type == "overheat"), now);
             }
+            else if (state == RunStates.Stalled && run.State != RunStates.Stalled)
+                RunChangeEvents.Stalled(c, tx, run, _settings.StallHours, now);
             else if (remote.Survivors is { } survivors)
             {
                 reasons = new[] { $"the runner on {run.HostName} stopped, but processes of its run are still alive after SIGKILL: {survivors}. " +
@@ -187,6 +190,7 @@ public sealed class RunSynchronizer
     {
         foreach (var (ordinal, rs) in remote.Stages)
         {
+            StageTemperatures.Store(c, tx, run.Id, ordinal, StageTemperatures.Parse(rs.Temperatures));
             if (rs.Log is null) continue;
             using var cmd = c.CreateCommand();
             cmd.Transaction = tx;
@@ -289,5 +293,6 @@ public sealed class RunSynchronizer
         cmd.Parameters.AddWithValue("$r", run.Id);
         cmd.Parameters.AddWithValue("$reasons", RunRepository.WriteReasons(new[] { why }));
         cmd.ExecuteNonQuery();
+        RunChangeEvents.Ended(c, tx, run, RunResults.Interrupted, new[] { why }, heatAbort: false, now);
     }
 }

@@ -97,7 +97,7 @@ public static class RunnerScripts
             }
             files() {
               R="$W/runs/$1"
-              for s in "$R"/stages/*; do [ -d "$s" ] && dump "log ${s##*/}" "$s/log"; done
+              for s in "$R"/stages/*; do [ -d "$s" ] && dump "log ${s##*/}" "$s/log" && dump "temps ${s##*/}" "$s/temps"; done
               dump smart-pre "$R/smart-pre.json"; dump smart-post "$R/smart-post.json"
             }
 

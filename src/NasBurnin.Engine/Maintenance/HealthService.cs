@@ -27,6 +27,7 @@ public sealed class HealthService
     public const string InventoryFresh = "InventoryFresh";
     public const string HostReachable = "HostReachable";
     public const string RunsProgressing = "RunsProgressing";
+    public const string NotificationsDelivered = "NotificationsDelivered";
 
     /// <summary>The settings row the write probe updates (not a user setting: Get-BurninConfig ignores it).</summary>
     internal const string ProbeKey = "health.last_write_probe";
@@ -84,6 +85,11 @@ public sealed class HealthService
 
         checks.Add(Freshness(hosts, interval, now, storePath));
         if (store is not null) checks.Add(Progressing(store));
+        if (store is not null)
+        {
+            var (delivered, detail) = new Notifications.NotificationService(store).DeliveryHealth();
+            checks.Add(new HealthCheck(NotificationsDelivered, "notifications", delivered, detail));
+        }
         checks.AddRange(ProbeAll(hosts, probeTimeout, ct));
         return new HealthReport(storePath, now, checks);
     }

@@ -38,7 +38,7 @@ public class HealthServiceTests
         var r = Check(t, probe);
 
         Assert.True(r.Healthy, string.Join("\n", r.Checks));
-        Assert.Equal(new[] { "StoreIntact", "StoreWritable", "InventoryFresh", "RunsProgressing", "HostReachable", "HostReachable" }, r.Checks.Select(c => c.Check));
+        Assert.Equal(new[] { "StoreIntact", "StoreWritable", "InventoryFresh", "RunsProgressing", "NotificationsDelivered", "HostReachable", "HostReachable" }, r.Checks.Select(c => c.Check));
         Assert.Equal(new[] { "nas1", "nas2" }, r.Checks.Where(c => c.Check == "HostReachable").Select(c => c.Target));
         Assert.Contains("nas2", r.Checks.Single(c => c.Check == "InventoryFresh").Detail);
         Assert.NotNull(t.Scalar<string>($"SELECT value FROM settings WHERE key = '{HealthService.ProbeKey}'"));

@@ -7,7 +7,7 @@
 #   state (Queued|Running|Finished|Aborted)  pid  pid.start  current  started  finished  events
 #   smart-pre.json  smart-post.json
 # Self-tests (when one has ended, and its result) are in selftest.sh.
-#   stages/N/{state,started,finished,summary,progress,log,badblocks.txt}
+#   stages/N/{state,started,finished,summary,progress,log,badblocks.txt,temps}
 # A runner killed without a chance to clean up (kill -9, a NAS reboot) leaves state=Running with a
 # dead pid: the engine's status script ends what is left of its process group (runctl.sh) and only
 # then reports the stage Interrupted.
@@ -43,7 +43,24 @@ smart_flat() { "$NB_SMARTCTL" -j -x "$NB_DEVICE" 2>/dev/null | awk -f "$BIN/json
 # fget FILE PATH: the value at an exact JSON path of a flattened document.
 fget() { awk -F '\t' -v p="$2" '$1 == p { print $2; exit }' "$1"; }
 
-temperature() { fget "$1" .temperature.current; }
+# temperature FLAT: the drive's temperature in a flattened smartctl document. Every reading (the heat guard's,
+# a self-test poll's) is also kept for the report, bounded: SD/temps holds one "window-start min max" line per
+# 10 minutes (0 means no sensor, and is not kept).
+temperature() {
+    local t
+    t=$(fget "$1" .temperature.current)
+    case $t in ''|0|*[!0-9]*) ;; *)
+        [ -f "$SD/temps" ] || : > "$SD/temps"
+        awk -v w=$(( $(now) / 600 * 600 )) -v t="$t" '
+            { line[NR] = $0; split($0, f, " ") }
+            END {
+                if (NR > 0 && f[1] == w) line[NR] = w " " (t < f[2] ? t : f[2]) " " (t > f[3] ? t : f[3])
+                else line[++NR] = w " " t " " t
+                for (i = 1; i <= NR; i++) print line[i]
+            }' "$SD/temps" > "$SD/temps.tmp$$" && mv -f "$SD/temps.tmp$$" "$SD/temps" ;;
+    esac
+    echo "$t"
+}
 
 # ---- the host-side queue: at most NB_MAX_PARALLEL runs hold a slot; the oldest queued run goes first
 release_slot() {

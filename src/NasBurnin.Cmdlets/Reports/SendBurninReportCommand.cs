@@ -1,0 +1,46 @@
+using System.Management.Automation;
+using NasBurnin.Common;
+using NasBurnin.Engine.Notifications;
+
+namespace NasBurnin.Reports;
+
+/// <summary>
+/// Send-BurninReport: sends the fleet report for the period as a digest through every enabled channel (or the
+/// named ones): mail gets the page as its HTML body (inline styles) with the certificates of runs that failed
+/// attached; webhooks get a summary. Every send is audited; -WhatIf sends nothing. Reads the store only.
+/// </summary>
+[Cmdlet(VerbsCommunications.Send, "BurninReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(BurninNotificationResult))]
+public sealed class SendBurninReportCommand : BurninCmdlet
+{
+    [Parameter(Position = 0)]
+    public DateTime Since { get; set; } = DateTime.Now.AddDays(-1);
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var service = new NotificationService(Store);
+        var channels = Terminating(() => service.Targets(Name));
+        if (channels.Count == 0)
+        {
+            WriteWarning("No notification channel is enabled; nothing was sent. Set-BurninNotification adds one.");
+            return;
+        }
+        var since = new DateTimeOffset(Since.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(Since, DateTimeKind.Local) : Since);
+        var plan = Terminating(() => service.PrepareDigest(since));
+        var actor = ModuleSession.Current.Actor;
+        foreach (var c in channels)
+        {
+            var attached = c.Kind == ChannelKind.Smtp && plan.Message.Attachments.Count > 0 ? $", {plan.Message.Attachments.Count} certificate(s) attached" : "";
+            if (!ShouldProcess($"{c.Name} ({c.Kind} {c.Endpoint}, to {c.Recipients})", $"Send the report since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC{attached}")) continue;
+            var outcome = service.SendAsync(c, plan.Message, actor, "digest", Cancellation).GetAwaiter().GetResult();
+            WriteObject(BurninNotificationResult.From(outcome));
+            if (!outcome.Sent)
+                WriteError(ErrorRecords.Create(outcome.ErrorId ?? "NotificationFailed", ErrorCategory.ConnectionError, outcome.Error!, c.Name));
+        }
+    }
+}
