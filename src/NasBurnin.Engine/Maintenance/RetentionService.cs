@@ -19,8 +19,9 @@ namespace NasBurnin.Engine.Maintenance;
 /// </summary>
 public sealed class RetentionService
 {
-    /// <summary>One prune transaction frees about this much log text (or <see cref="BatchRows"/> rows).</summary>
-    internal const long BatchBytes = 8L << 20;
+    /// <summary>The first prune transaction frees about this much log text (or <see cref="BatchRows"/> rows); later ones follow the measured pace (<see cref="WriteLockPacer"/>).</summary>
+    internal const long BatchBytes = 2L << 20;
+    internal const long MaxBatchBytes = 64L << 20;
     internal const int BatchRows = 256;
 
     private readonly BurninStore _store;
@@ -174,23 +175,28 @@ public sealed class RetentionService
     });
 
     /// <summary>
-    /// Nulls log text in short transactions over id ranges of about <see cref="BatchBytes"/>, so a
-    /// concurrent writer waits for one batch at most; each batch commits on its own. The condition is
+    /// Nulls log text in short transactions over id ranges sized to hold the write lock briefly, pausing
+    /// after each (<see cref="WriteLockPacer"/>), so a concurrent writer waits for one batch at most;
+    /// each batch commits on its own. The condition is
     /// checked again in each UPDATE, so a stage another process changed meanwhile is judged afresh.
     /// </summary>
     private void Prune(RetentionResult result, IReadOnlyList<(long Id, long Bytes)> due, RetentionHooks hooks, CancellationToken ct)
     {
         var cutoff = StoreTime.Format(result.Cutoff);
         var bytesById = due.ToDictionary(d => d.Id, d => d.Bytes);
+        var pacer = new WriteLockPacer();
+        var batchBytes = BatchBytes;
         for (var start = 0; start < due.Count;)
         {
             ct.ThrowIfCancellationRequested();
             long sum = 0;
             var end = start;
-            while (end < due.Count && end - start < BatchRows && (end == start || sum < BatchBytes))
+            while (end < due.Count && end - start < BatchRows && (end == start || sum < batchBytes))
                 sum += due[end++].Bytes;
             var (first, last) = (due[start].Id, due[end - 1].Id);
-            var pruned = _store.Write((c, tx) =>
+            // Freed overflow pages are not rewritten (secure_delete is off): the free-list trunk and
+            // pointer-map pages that record them, and the stage rows, are about one page in 64.
+            var pruned = pacer.Write(_store, Math.Max(1, sum / 4096 / 64), (c, tx) =>
             {
                 using var update = c.CreateCommand();
                 update.Transaction = tx;
@@ -207,10 +213,14 @@ public sealed class RetentionService
                 while (r.Read()) ids.Add(r.GetInt64(0));
                 return ids;
             });
+            var held = pacer.LastHeld;
             result.PrunedRows += pruned.Count;
             result.PrunedLogBytes += pruned.Sum(id => bytesById.GetValueOrDefault(id));
             start = end;
             hooks.Report($"Pruned the log text of {result.PrunedRows} stage(s) ({SqliteFiles.FormatBytes(result.PrunedLogBytes)}).");
+            if (start >= due.Count) break;
+            batchBytes = (long)Math.Clamp(batchBytes * WriteLockPacer.Scale(held), 64 << 10, MaxBatchBytes);
+            WriteLockPacer.Pause(held, ct);
         }
     }
 

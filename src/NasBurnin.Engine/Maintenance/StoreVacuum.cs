@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using NasBurnin.Engine.Store;
@@ -16,17 +15,7 @@ internal sealed record ReclaimOutcome(long Pages, int Transactions, TimeSpan Lon
 /// </summary>
 internal sealed class StoreVacuum
 {
-    /// <summary>One step aims to hold the write lock about this long; N follows the measured pace.</summary>
-    internal static readonly TimeSpan TargetStep = TimeSpan.FromMilliseconds(20);
-
-    /// <summary>
-    /// The pause after each step. SQLite's busy handler retries a waiting writer after 1, 2, 5, 10 and
-    /// 15 ms, then every 20–25 ms; a pause this long lets a writer that queued during a step in before
-    /// the next one, so its wait stays near one step.
-    /// </summary>
-    internal static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(25);
-
-    /// <summary>Bounds of N (pages per step). The upper bound keeps a step short even on a fast, idle disk.</summary>
+    /// <summary>Bounds of N (pages per step; N follows the measured pace, <see cref="WriteLockPacer"/>). The upper bound keeps a step short even on a fast, idle disk.</summary>
     internal const int MinPages = 32;
     internal const int MaxPages = 4096;
 
@@ -59,17 +48,15 @@ internal sealed class StoreVacuum
     {
         var total = FreePages();
         long done = 0;
-        var transactions = 0;
-        var longest = TimeSpan.Zero;
+        var pacer = new WriteLockPacer();
         var pages = MinPages * 4;
-        var sw = new Stopwatch();
         while (done < total)
         {
             ct.ThrowIfCancellationRequested();
             var n = (int)Math.Min(pages, total - done);
-            var left = _store.Write((c, tx) =>
+            // A moved page rewrites itself, its parent or predecessor, and a pointer-map page.
+            var left = pacer.Write(_store, 2L * n, (c, tx) =>
             {
-                sw.Restart(); // from the moment the write lock is held
                 using var cmd = c.CreateCommand();
                 cmd.Transaction = tx;
                 cmd.CommandTimeout = 0;
@@ -78,19 +65,15 @@ internal sealed class StoreVacuum
                 cmd.CommandText = "PRAGMA freelist_count";
                 return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
             });
-            var held = sw.Elapsed; // includes the commit and, when due, SQLite's automatic checkpoint
-            transactions++;
-            if (held > longest) longest = held;
+            var held = pacer.LastHeld;
             done += n;
             progress(Math.Min(done, total), total);
             if (left == 0) break;
-            // Follow the measured pace, at most doubling or halving per step.
-            var scale = Math.Clamp(TargetStep.TotalMilliseconds / Math.Max(held.TotalMilliseconds, 0.1), 0.5, 2.0);
-            pages = (int)Math.Clamp(pages * scale, MinPages, MaxPages);
-            if (ct.WaitHandle.WaitOne(Pause)) ct.ThrowIfCancellationRequested();
+            pages = (int)Math.Clamp(pages * WriteLockPacer.Scale(held), MinPages, MaxPages);
+            WriteLockPacer.Pause(held, ct);
         }
         Checkpoint();
-        return new ReclaimOutcome(Math.Min(done, total), transactions, longest);
+        return new ReclaimOutcome(Math.Min(done, total), pacer.Transactions, pacer.Longest);
     }
 
     /// <summary>

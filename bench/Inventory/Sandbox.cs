@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace NasBurnin.Bench.Inventory;
+
+/// <summary>
+/// One sandbox NAS (tests/testnas) made into a host with exactly its own drives, whose smartctl answers
+/// at native speed: only the configured delay is left.
+/// <list type="bullet">
+/// <item><c>smartctl</c> becomes a plain sh script: the first call with given arguments runs the sandbox's
+/// Python shim and keeps its answer and exit code; every later call sleeps the delay and serves the kept
+/// answer with <c>cat</c> (a shell and two small processes instead of a Python start-up, about 0.2 s of CPU).
+/// The warm-up inventory fills the cache, so timed runs never reach Python.</item>
+/// <item><c>lsblk</c> without a device argument is given the sandbox's own devices, so a host shows its
+/// drives and not every loop device on the machine (all sandboxes share one kernel).</item>
+/// </list>
+/// </summary>
+internal sealed class Sandbox : IDisposable
+{
+    private readonly string _repo;
+
+    private Sandbox(string repo, string state, JsonElement facts)
+    {
+        _repo = repo;
+        State = state;
+        Port = facts.GetProperty("port").GetInt32();
+        KeyPath = facts.GetProperty("clientKeyPath").GetString()!;
+        Fingerprint = facts.GetProperty("hostKeyFingerprint").GetString()!;
+        Devices = facts.GetProperty("drives").EnumerateArray().Select(d => d.GetProperty("device").GetString()!).ToList();
+    }
+
+    public string State { get; }
+    public int Port { get; }
+    public string KeyPath { get; }
+    public string Fingerprint { get; }
+    public IReadOnlyList<string> Devices { get; }
+
+    public static Sandbox Start(string repo, int drives, int delayMs)
+    {
+        var state = Path.Combine(Path.GetTempPath(), "nb-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        if (Sh(Path.Combine(repo, "tests", "testnas", "start.sh"), state, "--drives", drives.ToString(CultureInfo.InvariantCulture),
+            "--smart-delay-ms", delayMs.ToString(CultureInfo.InvariantCulture)) is { Length: > 0 } failed)
+            throw new InvalidOperationException("The sandbox NAS did not start: " + failed);
+        using var facts = JsonDocument.Parse(File.ReadAllText(Path.Combine(state, "testnas.json")));
+        var box = new Sandbox(repo, state, facts.RootElement.Clone());
+        box.InstallNativeShims(delayMs);
+        return box;
+    }
+
+    private void InstallNativeShims(int delayMs)
+    {
+        var bin = Path.Combine(State, "bin");
+        var cache = Path.Combine(State, "smartcache");
+        Directory.CreateDirectory(cache);
+        File.Move(Path.Combine(bin, "smartctl"), Path.Combine(bin, "smartctl.testnas"));
+        File.Move(Path.Combine(bin, "lsblk"), Path.Combine(bin, "lsblk.testnas"));
+        var delay = (delayMs / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+        Write(Path.Combine(bin, "smartctl"), $$"""
+            #!/bin/sh
+            # Benchmark smartctl: the sandbox's answer for these arguments, captured once, then served after the delay.
+            c={{Q(cache)}}/$(printf '%s' "$*" | tr -c 'A-Za-z0-9._-' '_')
+            if [ -f "$c.rc" ]; then
+                sleep {{delay}}
+                read rc < "$c.rc"
+                cat "$c.out"
+                exit "$rc"
+            fi
+            {{Q(Path.Combine(bin, "smartctl.testnas"))}} "$@" > "$c.tmp"
+            rc=$?
+            mv -f "$c.tmp" "$c.out"
+            echo "$rc" > "$c.rc"
+            cat "$c.out"
+            exit "$rc"
+            """);
+        Write(Path.Combine(bin, "lsblk"), $$"""
+            #!/bin/sh
+            # Benchmark lsblk: this sandbox's drives only, unless devices are named.
+            case " $* " in *" /dev/"*) exec {{Q(Path.Combine(bin, "lsblk.testnas"))}} "$@" ;; esac
+            exec {{Q(Path.Combine(bin, "lsblk.testnas"))}} "$@" {{string.Join(' ', Devices.Select(Q))}}
+            """);
+    }
+
+    private static void Write(string path, string text)
+    {
+        File.WriteAllText(path, text.Replace("\r\n", "\n") + "\n");
+        File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+    }
+
+    private static string Q(string s) => "'" + s.Replace("'", "'\\''") + "'";
+
+    public void Dispose() => Sh(Path.Combine(_repo, "tests", "testnas", "stop.sh"), State);
+
+    /// <summary>Runs a script; returns its error output when it failed, else "".</summary>
+    public static string Sh(string script, params string[] args)
+    {
+        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(script);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0 ? "" : $"{Path.GetFileName(script)} exit {p.ExitCode}: {err.Result}";
+    }
+}
