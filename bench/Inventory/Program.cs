@@ -61,7 +61,8 @@ try
         }
 
         // Warm-up: first contact, JIT, page cache, and it fills the shim's answers for both sides.
-        seen = await NasBurnin();
+        await NasBurnin();
+        seen = await NasBurnin(); // again: from the second inventory on, each disk is read with its known -d type
         var baselineDisks = await PerDrive();
         var captured = shell.LastInventory ?? throw new InvalidOperationException("no inventory output was captured");
         Console.WriteLine($"Drives seen: inventory {seen}, per-drive baseline {baselineDisks}");
@@ -114,7 +115,7 @@ try
             $ErrorActionPreference = 'Stop'
             Import-Module '{{Path.Combine(repo, "out", "NasBurnin", "NasBurnin.psd1").Replace("'", "''")}}'
             Use-BurninStore -Path '{{db.Replace("'", "''")}}'
-            $null = Get-BurninDrive            # warm-up: connections, JIT, the shims' answers
+            $null = Get-BurninDrive; $null = Get-BurninDrive   # warm-up: connections, JIT, the shims' answers (with and without -d)
             $one = @(); $all = @()
             foreach ($i in 1..{{runs}}) {
                 if ($i % 2) {

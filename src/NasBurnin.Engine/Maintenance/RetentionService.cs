@@ -21,7 +21,7 @@ public sealed class RetentionService
 {
     /// <summary>The first prune transaction frees about this much log text (or <see cref="BatchRows"/> rows); later ones follow the measured pace (<see cref="WriteLockPacer"/>).</summary>
     internal const long BatchBytes = 2L << 20;
-    internal const long MaxBatchBytes = 64L << 20;
+    internal const long MaxBatchBytes = 16L << 20;
     internal const int BatchRows = 256;
 
     private readonly BurninStore _store;

@@ -17,7 +17,7 @@ internal sealed class StoreVacuum
 {
     /// <summary>Bounds of N (pages per step; N follows the measured pace, <see cref="WriteLockPacer"/>). The upper bound keeps a step short even on a fast, idle disk.</summary>
     internal const int MinPages = 32;
-    internal const int MaxPages = 4096;
+    internal const int MaxPages = 1024;
 
     private readonly BurninStore _store;
 
