@@ -18,6 +18,8 @@ var runs = Arg("--runs", 7);
 var fleetHosts = Arg("--fleet-hosts", 8);
 var fleetDrives = Arg("--fleet-drives", 16);
 var pwsh = ArgText("--pwsh", "/tmp/nb-pwsh/pwsh/pwsh");
+var single = !args.Contains("--fleet-only");
+var fleet = !args.Contains("--single-only");
 if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
 {
     Console.Error.WriteLine("The benchmark starts sandbox NASes (tests/testnas), which needs Linux and root.");
@@ -32,10 +34,11 @@ try
 {
     // ---- 1 and 2: one host with N drives
     Console.WriteLine($"Starting a sandbox NAS: {drives} drives, smartctl answers after {delayMs} ms (native-speed shim) ...");
-    double ours, theirs, cpuPerDrive, wallPerDrive;
-    int seen;
-    using (var box = Sandbox.Start(repo, drives, delayMs))
+    double ours = 0, theirs = 0, cpuPerDrive = 0, wallPerDrive = 0;
+    var seen = 0;
+    if (single)
     {
+    using var box = Sandbox.Start(repo, drives, delayMs);
         var store = BurninStore.Open(Path.Combine(work, "single.db"));
         var settings = new SettingsRepository(store).Get();
         var outcome = await new HostConnector(store).ConnectAsync(Request(box), Actor.OsUser(), CancellationToken.None);
@@ -93,13 +96,14 @@ try
     }
 
     // ---- 3: fleet
-    Console.WriteLine();
-    Console.WriteLine($"Starting {fleetHosts} sandbox NASes of {fleetDrives} drives each ...");
     var boxes = new List<Sandbox>();
     double one = 0, all = 0;
     var fleetSeen = "";
+    if (fleet)
     try
     {
+        Console.WriteLine();
+        Console.WriteLine($"Starting {fleetHosts} sandbox NASes of {fleetDrives} drives each ...");
         for (var i = 0; i < fleetHosts; i++) boxes.Add(Sandbox.Start(repo, fleetDrives, delayMs));
         var db = Path.Combine(work, "fleet.db");
         var store = BurninStore.Open(db);
@@ -158,12 +162,16 @@ try
     }
 
     Console.WriteLine();
+    if (single) {
     Console.WriteLine($"1. median Get-BurninDrive inventory of {seen} drives (one round trip): {ours:0} ms");
     Console.WriteLine($"   median per-drive baseline (3 + {seen} round trips): {theirs:0} ms");
     Console.WriteLine($"   ratio baseline / NasBurnin: {theirs / ours:0.0}x (goal >= 10x)");
     Console.WriteLine($"2. NasBurnin's own time per drive (parse + classify + store, no host): CPU {cpuPerDrive:0.00} ms, wall {wallPerDrive:0.00} ms (goal <= 5 ms CPU)");
+    }
+    if (fleet) {
     Console.WriteLine($"3. median Get-BurninDrive, 1 host x {fleetDrives}: {one:0} ms; {fleetHosts} hosts x {fleetDrives}: {all:0} ms; {fleetSeen}");
     Console.WriteLine($"   ratio {fleetHosts} hosts / 1 host: {all / one:0.00}x (goal <= 1.5x)");
+    }
     return 0;
 }
 finally

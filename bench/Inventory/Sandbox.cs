@@ -8,10 +8,10 @@ namespace NasBurnin.Bench.Inventory;
 /// One sandbox NAS (tests/testnas) made into a host with exactly its own drives, whose smartctl answers
 /// at native speed: only the configured delay is left.
 /// <list type="bullet">
-/// <item><c>smartctl</c> becomes a plain sh script: the first call with given arguments runs the sandbox's
-/// Python shim and keeps its answer and exit code; every later call sleeps the delay and serves the kept
-/// answer with <c>cat</c> (a shell and two small processes instead of a Python start-up, about 0.2 s of CPU).
-/// The warm-up inventory fills the cache, so timed runs never reach Python.</item>
+/// <item><c>smartctl</c> becomes a small compiled program (fastsmart.c): the first call with given
+/// arguments runs the sandbox's Python shim (through a sh script) and keeps its answer and exit code;
+/// every later call sleeps the delay and copies the kept answer: one process instead of a Python
+/// start-up (about 0.2 s of CPU). The warm-up inventories fill the cache, so timed runs never reach Python.</item>
 /// <item><c>lsblk</c> is the real one after the sandbox's first call has refreshed its emulated udev
 /// database (a Python script, about 4 s on this machine); without a device argument it is given the
 /// sandbox's own devices, so a host shows its drives and not every loop device on the machine (all
@@ -58,16 +58,10 @@ internal sealed class Sandbox : IDisposable
         File.Move(Path.Combine(bin, "smartctl"), Path.Combine(bin, "smartctl.testnas"));
         File.Move(Path.Combine(bin, "lsblk"), Path.Combine(bin, "lsblk.testnas"));
         var delay = (delayMs / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
-        Write(Path.Combine(bin, "smartctl"), $$"""
+        // The fill script: a miss asks the Python shim once and keeps its answer and exit code.
+        Write(Path.Combine(bin, "smartctl.fill"), $$"""
             #!/bin/sh
-            # Benchmark smartctl: the sandbox's answer for these arguments, captured once, then served after the delay.
             c={{Q(cache)}}/$(printf '%s' "$*" | tr -c 'A-Za-z0-9._-' '_')
-            if [ -f "$c.rc" ]; then
-                sleep {{delay}}
-                read rc < "$c.rc"
-                cat "$c.out"
-                exit "$rc"
-            fi
             {{Q(Path.Combine(bin, "smartctl.testnas"))}} "$@" > "$c.tmp"
             rc=$?
             mv -f "$c.tmp" "$c.out"
@@ -75,6 +69,11 @@ internal sealed class Sandbox : IDisposable
             cat "$c.out"
             exit "$rc"
             """);
+        // The hit path, compiled: one small process that sleeps the delay and copies the kept answer.
+        var source = Path.Combine(AppContext.BaseDirectory, "fastsmart.c");
+        if (Exec("gcc", "-O2", "-o", Path.Combine(bin, "smartctl"), source,
+                $"-DCACHE=\"{cache}\"", $"-DFILL=\"{Path.Combine(bin, "smartctl.fill")}\"", $"-DDELAY_MS={delayMs}") is { Length: > 0 } cc)
+            throw new InvalidOperationException("The native smartctl shim did not build (gcc is needed): " + cc);
         var real = new[] { "/usr/bin/lsblk", "/bin/lsblk", "/usr/sbin/lsblk", "/sbin/lsblk" }.First(File.Exists);
         var refreshed = Path.Combine(State, "lsblk-refreshed");
         Write(Path.Combine(bin, "lsblk"), $$"""
@@ -98,15 +97,17 @@ internal sealed class Sandbox : IDisposable
     public void Dispose() => Sh(Path.Combine(_repo, "tests", "testnas", "stop.sh"), State);
 
     /// <summary>Runs a script; returns its error output when it failed, else "".</summary>
-    public static string Sh(string script, params string[] args)
+    public static string Sh(string script, params string[] args) => Exec("bash", args.Prepend(script).ToArray());
+
+    /// <summary>Runs a program; returns its error output when it failed, else "".</summary>
+    public static string Exec(string program, params string[] args)
     {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(script);
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
         p.StandardOutput.ReadToEnd();
         p.WaitForExit();
-        return p.ExitCode == 0 ? "" : $"{Path.GetFileName(script)} exit {p.ExitCode}: {err.Result}";
+        return p.ExitCode == 0 ? "" : $"{string.Join(' ', args.Take(1).Prepend(program))} exit {p.ExitCode}: {err.Result}";
     }
 }
