@@ -107,12 +107,12 @@ try
         for (var i = 0; i < fleetHosts; i++) boxes.Add(Sandbox.Start(repo, fleetDrives, delayMs));
         var db = Path.Combine(work, "fleet.db");
         var store = BurninStore.Open(db);
+        // All sandboxes listen on 127.0.0.1; each is registered under another spelling of that address.
+        var names = new[] { "127.0.0.1", "127.1", "127.0.1", "2130706433", "0x7f000001", "0x7f.1", "0177.1", "0177.0.0.1" };
         for (var i = 0; i < boxes.Count; i++)
         {
-            var o = await new HostConnector(store).ConnectAsync(Request(boxes[i]), Actor.OsUser(), CancellationToken.None);
+            var o = await new HostConnector(store).ConnectAsync(Request(boxes[i]) with { HostName = names[i] }, Actor.OsUser(), CancellationToken.None);
             o.Shell.Dispose();
-            // All sandboxes listen on 127.0.0.1; the host name is only a name, the address and port are kept.
-            store.RenameHostForBenchmark("127.0.0.1", $"nas{i + 1}");
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var script = $$"""
@@ -123,11 +123,11 @@ try
             $one = @(); $all = @()
             foreach ($i in 1..{{runs}}) {
                 if ($i % 2) {
-                    $one += (Measure-Command { $n1 = @(Get-BurninDrive -HostName nas1) }).TotalMilliseconds
+                    $one += (Measure-Command { $n1 = @(Get-BurninDrive -HostName 127.0.0.1) }).TotalMilliseconds
                     $all += (Measure-Command { $n8 = @(Get-BurninDrive) }).TotalMilliseconds
                 } else {
                     $all += (Measure-Command { $n8 = @(Get-BurninDrive) }).TotalMilliseconds
-                    $one += (Measure-Command { $n1 = @(Get-BurninDrive -HostName nas1) }).TotalMilliseconds
+                    $one += (Measure-Command { $n1 = @(Get-BurninDrive -HostName 127.0.0.1) }).TotalMilliseconds
                 }
                 "run $i one $($one[-1]) all $($all[-1])"
             }

@@ -1,6 +1,4 @@
-using Microsoft.Data.Sqlite;
 using NasBurnin.Engine.Remote;
-using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Bench.Inventory;
 
@@ -42,19 +40,4 @@ internal sealed class ReplayShell : IRemoteShell
     public Task UploadAsync(string remotePath, byte[] content, int unixMode, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose() { }
-}
-
-internal static class BenchStore
-{
-    /// <summary>Renames a registered host in the store file (the sandboxes all have the address 127.0.0.1).</summary>
-    public static void RenameHostForBenchmark(this BurninStore store, string from, string to)
-    {
-        using var c = new SqliteConnection($"Data Source={store.Path};Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA busy_timeout = 10000; UPDATE hosts SET name = $to WHERE name = $from";
-        cmd.Parameters.AddWithValue("$from", from);
-        cmd.Parameters.AddWithValue("$to", to);
-        if (cmd.ExecuteNonQuery() != 1) throw new InvalidOperationException($"no host named {from} in the store");
-    }
 }
