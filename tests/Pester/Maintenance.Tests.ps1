@@ -54,6 +54,33 @@ Describe 'Invoke-BurninRetention' {
         (Get-BurninAuditEvent -Type retention_run).Count | Should -Be 1
     }
 
+    It 'lets another process commit between the steps that return free space' {
+        Skip-Because $script:NoSqlite3
+        Add-Stages -Db $script:Db -Count 20 -LogBytes 100000 -DaysAgo 60
+        # After each step, a commit with no busy timeout at all: it fails at once if the lock were still held.
+        $out = Invoke-BurninRetention -NoBackup -Verbose 4>&1 | ForEach-Object {
+            if ($_ -is [System.Management.Automation.VerboseRecord]) {
+                if ($_.Message -like 'Returned *') {
+                    sqlite3 -cmd '.timeout 0' $script:Db "UPDATE burnin_stages SET summary = coalesce(summary, '') || 'w' WHERE id = 1;" 2>&1 | Out-Null
+                    "writer exit $LASTEXITCODE"
+                }
+            } else { $_ }
+        }
+        $r = $out | Where-Object { $_ -isnot [string] }
+        $r.Vacuum | Should -Be 'Incremental'
+        $r.VacuumTransactions | Should -BeGreaterThan 1
+        @($out | Where-Object { $_ -is [string] }) | Should -Be (@('writer exit 0') * $r.VacuumTransactions)
+        sqlite3 $script:Db 'SELECT length(summary) FROM burnin_stages WHERE id = 1; PRAGMA freelist_count;' | Should -Be @("$($r.VacuumTransactions)", '0')
+    }
+
+    It 'compacts with one full VACUUM with -Full' {
+        Skip-Because $script:NoSqlite3
+        Add-Stages -Db $script:Db -Count 3 -LogBytes 100000 -DaysAgo 60
+        $r = Invoke-BurninRetention -Full -NoBackup
+        $r.Vacuum | Should -Be 'Full'
+        $r.BytesAfter | Should -BeLessThan ($r.BytesBefore - 250000)
+    }
+
     It 'keeps exactly the newest K daily backups and leaves other files alone' {
         $folder = Join-Path $script:Dir 'nightly'
         New-Item -ItemType Directory -Path $folder | Out-Null

@@ -6,7 +6,8 @@ using NasBurnin.Engine.Store;
 namespace NasBurnin.Maintenance;
 
 /// <summary>
-/// Invoke-BurninRetention: prune old stage logs, VACUUM when something was pruned, back up, rotate
+/// Invoke-BurninRetention: prune old stage logs, return free space in short steps (-Full: a full
+/// VACUUM; an older store is converted once, with a warning), back up, rotate
 /// backups, audit. Built for scheduled tasks: it never prompts (ConfirmImpact None: only an explicit
 /// -Confirm asks), writes one result object, and a failed step is an error record (so
 /// `pwsh -NonInteractive -Command` exits 1) after the result.
@@ -32,6 +33,10 @@ public sealed class InvokeBurninRetentionCommand : BurninCmdlet
     [Parameter]
     public SwitchParameter NoBackup { get; set; }
 
+    /// <summary>Compact with a full VACUUM (other writers wait for it) instead of in short steps.</summary>
+    [Parameter]
+    public SwitchParameter Full { get; set; }
+
     protected override void EndProcessing()
     {
         var store = Store;
@@ -42,7 +47,8 @@ public sealed class InvokeBurninRetentionCommand : BurninCmdlet
             BackupKeep ?? settings.BackupKeep,
             BackupPath is null ? null : ResolveFilePath(BackupPath),
             NoBackup,
-            whatIf);
+            whatIf,
+            Full);
         var progress = new ProgressRecord(0x4E42, "Invoke-BurninRetention", "Starting");
         var hooks = new RetentionHooks
         {
@@ -53,6 +59,7 @@ public sealed class InvokeBurninRetentionCommand : BurninCmdlet
                 WriteProgress(progress);
                 WriteVerbose(text);
             },
+            Warning = WriteWarning,
         };
         var result = Terminating(() => new RetentionService(store).Run(options, ModuleSession.Current.Actor, hooks, Cancellation), store.Path);
         progress.RecordType = ProgressRecordType.Completed;

@@ -16,6 +16,12 @@ public sealed class BurninRetentionResult
     public long BytesBefore { get; init; }
     public long BytesAfter { get; init; }
     public bool Vacuumed { get; init; }
+    /// <summary>How free space was returned: None, Incremental (short steps; writers kept committing), Full (-Full), or Conversion (the one-time VACUUM of an older store).</summary>
+    public string Vacuum { get; init; } = "None";
+    /// <summary>Incremental: bytes returned, in how many write transactions, and the longest time one of them held the write lock.</summary>
+    public long ReclaimedBytes { get; init; }
+    public int VacuumTransactions { get; init; }
+    public TimeSpan LongestVacuumTransaction { get; init; }
     public string? BackupFile { get; init; }
     public long BackupBytes { get; init; }
     public string[] BackupsRemoved { get; init; } = Array.Empty<string>();
@@ -41,6 +47,10 @@ public sealed class BurninRetentionResult
         BytesBefore = r.BytesBefore,
         BytesAfter = r.BytesAfter,
         Vacuumed = r.Vacuumed,
+        Vacuum = r.Vacuum.ToString(),
+        ReclaimedBytes = r.ReclaimedBytes,
+        VacuumTransactions = r.VacuumTransactions,
+        LongestVacuumTransaction = r.LongestVacuumTransaction,
         BackupFile = r.BackupFile,
         BackupBytes = r.BackupBytes,
         BackupsRemoved = r.BackupsRemoved.ToArray(),

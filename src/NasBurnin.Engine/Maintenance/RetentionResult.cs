@@ -8,7 +8,21 @@ namespace NasBurnin.Engine.Maintenance;
 /// <param name="BackupFolder">Where daily backups go; null means <c>backups</c> beside the store.</param>
 /// <param name="NoBackup">Skip the backup and the rotation.</param>
 /// <param name="WhatIf">Only ask the confirm hook about each action (it answers false); change nothing.</param>
-public sealed record RetentionOptions(int LogRetentionDays, int BackupKeep, string? BackupFolder = null, bool NoBackup = false, bool WhatIf = false);
+/// <param name="Full">Compact with a full VACUUM (other writers wait for it) instead of in short steps.</param>
+public sealed record RetentionOptions(int LogRetentionDays, int BackupKeep, string? BackupFolder = null, bool NoBackup = false, bool WhatIf = false, bool Full = false);
+
+/// <summary>How a retention run returned free space.</summary>
+public enum RetentionVacuum
+{
+    /// <summary>Nothing to return, or not asked to.</summary>
+    None,
+    /// <summary><c>PRAGMA incremental_vacuum(N)</c> in short transactions; writers kept committing.</summary>
+    Incremental,
+    /// <summary>A full VACUUM, asked for with -Full; writers waited for it.</summary>
+    Full,
+    /// <summary>The one-time full VACUUM that turned an older store into an incremental one.</summary>
+    Conversion,
+}
 
 /// <summary>Callbacks a run makes on the caller's thread: a confirmation per action, and progress text.</summary>
 public sealed class RetentionHooks
@@ -18,9 +32,14 @@ public sealed class RetentionHooks
 
     public Action<string>? Progress { get; init; }
 
+    /// <summary>Something the user should hear of even when nobody asked for detail (a one-time conversion).</summary>
+    public Action<string>? Warning { get; init; }
+
     internal bool Ask(string target, string action) => Confirm?.Invoke(target, action) ?? true;
 
     internal void Report(string text) => Progress?.Invoke(text);
+
+    internal void Announce(string text) => Warning?.Invoke(text);
 }
 
 /// <summary>
@@ -38,7 +57,12 @@ public sealed class RetentionResult
     public long PrunedLogBytes { get; internal set; }
     public long BytesBefore { get; internal set; }
     public long BytesAfter { get; internal set; }
-    public bool Vacuumed { get; internal set; }
+    public bool Vacuumed => Vacuum != RetentionVacuum.None;
+    public RetentionVacuum Vacuum { get; internal set; }
+    /// <summary>Incremental: bytes returned, in how many write transactions, and the longest of them.</summary>
+    public long ReclaimedBytes { get; internal set; }
+    public int VacuumTransactions { get; internal set; }
+    public TimeSpan LongestVacuumTransaction { get; internal set; }
     public string? BackupFile { get; internal set; }
     public long BackupBytes { get; internal set; }
     public IReadOnlyList<string> BackupsRemoved { get; internal set; } = Array.Empty<string>();

@@ -9,14 +9,19 @@ namespace NasBurnin.Engine.Maintenance;
 
 /// <summary>
 /// Nightly retention: check the store (PRAGMA quick_check; a damaged store is marked, left alone and
-/// never backed up over a good backup), prune the log text of old finished stages, VACUUM when
-/// something was pruned, take an online backup, keep the newest K backups, and audit the run. Meant to run unattended next to
-/// other writers: pruning commits in small batches so a concurrent writer waits for one batch at most.
+/// never backed up over a good backup), prune the log text of old finished stages, return the free
+/// space, take an online backup, keep the newest K backups, and audit the run. Meant to run unattended
+/// next to other writers, so no step holds the write lock for long: pruning commits in small batches,
+/// free pages go back with <c>PRAGMA incremental_vacuum(N)</c> in short transactions with pauses
+/// between them (<see cref="StoreVacuum"/>), and the backup reads one snapshot, which blocks no writer.
+/// A full VACUUM only runs when asked for (<see cref="RetentionOptions.Full"/>) and once, announced, to
+/// convert a store made before incremental auto-vacuum.
 /// </summary>
 public sealed class RetentionService
 {
-    /// <summary>One prune transaction frees about this much log text (or <see cref="BatchRows"/> rows).</summary>
-    internal const long BatchBytes = 8L << 20;
+    /// <summary>The first prune transaction frees about this much log text (or <see cref="BatchRows"/> rows); later ones follow the measured pace (<see cref="WriteLockPacer"/>).</summary>
+    internal const long BatchBytes = 2L << 20;
+    internal const long MaxBatchBytes = 16L << 20;
     internal const int BatchRows = 256;
 
     private readonly BurninStore _store;
@@ -62,19 +67,14 @@ public sealed class RetentionService
             var due = Prunable(result.Cutoff);
             if (due.Count == 0)
                 hooks.Report($"No finished stage older than {days} days has log text; nothing to prune.");
-            else if (hooks.Ask(_store.Path, $"Prune the log text of {due.Count} finished stage(s) ({SqliteFiles.FormatBytes(due.Sum(d => d.Bytes))}) that finished before {Iso(result.Cutoff)}, then VACUUM the store") && !options.WhatIf)
+            else if (hooks.Ask(_store.Path, $"Prune the log text of {due.Count} finished stage(s) ({SqliteFiles.FormatBytes(due.Sum(d => d.Bytes))}) that finished before {Iso(result.Cutoff)}") && !options.WhatIf)
                 Prune(result, due, hooks, ct);
             result.PruneDuration = sw.Elapsed;
 
             step = "Vacuum";
-            if (result.PrunedRows > 0)
-            {
-                sw.Restart();
-                hooks.Report("Compacting the store (VACUUM)...");
-                Vacuum();
-                result.Vacuumed = true;
-                result.VacuumDuration = sw.Elapsed;
-            }
+            sw.Restart();
+            Reclaim(result, options, hooks, ct);
+            result.VacuumDuration = sw.Elapsed;
 
             if (!options.NoBackup)
             {
@@ -175,23 +175,28 @@ public sealed class RetentionService
     });
 
     /// <summary>
-    /// Nulls log text in short transactions over id ranges of about <see cref="BatchBytes"/>, so a
-    /// concurrent writer waits for one batch at most; each batch commits on its own. The condition is
+    /// Nulls log text in short transactions over id ranges sized to hold the write lock briefly, pausing
+    /// after each (<see cref="WriteLockPacer"/>), so a concurrent writer waits for one batch at most;
+    /// each batch commits on its own. The condition is
     /// checked again in each UPDATE, so a stage another process changed meanwhile is judged afresh.
     /// </summary>
     private void Prune(RetentionResult result, IReadOnlyList<(long Id, long Bytes)> due, RetentionHooks hooks, CancellationToken ct)
     {
         var cutoff = StoreTime.Format(result.Cutoff);
         var bytesById = due.ToDictionary(d => d.Id, d => d.Bytes);
+        var pacer = new WriteLockPacer();
+        var batchBytes = BatchBytes;
         for (var start = 0; start < due.Count;)
         {
             ct.ThrowIfCancellationRequested();
             long sum = 0;
             var end = start;
-            while (end < due.Count && end - start < BatchRows && (end == start || sum < BatchBytes))
+            while (end < due.Count && end - start < BatchRows && (end == start || sum < batchBytes))
                 sum += due[end++].Bytes;
             var (first, last) = (due[start].Id, due[end - 1].Id);
-            var pruned = _store.Write((c, tx) =>
+            // Freed overflow pages are not rewritten (secure_delete is off): the free-list trunk and
+            // pointer-map pages that record them, and the stage rows, are about one page in 64.
+            var pruned = pacer.Write(_store, Math.Max(1, sum / 4096 / 64), (c, tx) =>
             {
                 using var update = c.CreateCommand();
                 update.Transaction = tx;
@@ -208,44 +213,80 @@ public sealed class RetentionService
                 while (r.Read()) ids.Add(r.GetInt64(0));
                 return ids;
             });
+            var held = pacer.LastHeld;
             result.PrunedRows += pruned.Count;
             result.PrunedLogBytes += pruned.Sum(id => bytesById.GetValueOrDefault(id));
             start = end;
             hooks.Report($"Pruned the log text of {result.PrunedRows} stage(s) ({SqliteFiles.FormatBytes(result.PrunedLogBytes)}).");
+            if (start >= due.Count) break;
+            batchBytes = (long)Math.Clamp(batchBytes * WriteLockPacer.Scale(held), 64 << 10, MaxBatchBytes);
+            WriteLockPacer.Pause(held, ct);
         }
     }
 
     /// <summary>
-    /// VACUUM (writers wait for it), then fold the rewritten pages from the WAL back into the file and
-    /// truncate the WAL, so the disk space is really returned. The PASSIVE checkpoint does the bulk of
-    /// that copy while writers carry on; the TRUNCATE one, which holds writers off while it runs, is
-    /// then left with only what they committed meanwhile.
+    /// Returns free space to the file system. A store made before incremental auto-vacuum is converted
+    /// first, once, with a full VACUUM (announced: writers wait for it); <see cref="RetentionOptions.Full"/>
+    /// asks for a full VACUUM; otherwise the free pages go back in short steps.
     /// </summary>
-    private void Vacuum() => _store.Read(c =>
+    private void Reclaim(RetentionResult result, RetentionOptions options, RetentionHooks hooks, CancellationToken ct)
     {
-        _store.RequireUndamaged(); // VACUUM rewrites the whole file: a write like any other
-        using var cmd = c.CreateCommand();
-        cmd.CommandTimeout = 0;
-        foreach (var sql in new[] { "VACUUM", "PRAGMA wal_checkpoint(PASSIVE)", "PRAGMA wal_checkpoint(TRUNCATE)" })
+        var vacuum = new StoreVacuum(_store);
+        var size = SqliteFiles.FormatBytes(SqliteFiles.SizeWithWal(_store.Path));
+        if (!vacuum.IsIncremental())
         {
-            cmd.CommandText = sql;
-            cmd.ExecuteNonQuery();
+            if (!hooks.Ask(_store.Path, $"Convert the store ({size}) to incremental auto-vacuum: a one-time full VACUUM, during which other writers wait") || options.WhatIf)
+                return;
+            hooks.Announce($"Converting the store '{_store.Path}' ({size}) to incremental auto-vacuum. This is done once, with a full VACUUM: " +
+                "other writers (syncs, runner updates) wait until it ends. Later retention runs return free space in short steps that writers do not wait for.");
+            hooks.Report("Converting the store to incremental auto-vacuum (VACUUM)...");
+            vacuum.Full(convert: true);
+            result.Vacuum = RetentionVacuum.Conversion;
+            return;
         }
-        return 0;
-    });
+        if (options.Full)
+        {
+            if (!hooks.Ask(_store.Path, $"Compact the store ({size}) with a full VACUUM, during which other writers wait") || options.WhatIf)
+                return;
+            hooks.Report("Compacting the store (full VACUUM)...");
+            vacuum.Full(convert: false);
+            result.Vacuum = RetentionVacuum.Full;
+            return;
+        }
+        var free = vacuum.FreePages();
+        var pageSize = vacuum.PageSize();
+        if (free == 0)
+            return;
+        if (!hooks.Ask(_store.Path, $"Return {free} free page(s) ({SqliteFiles.FormatBytes(free * pageSize)}) to the file system, in short steps") || options.WhatIf)
+            return;
+        hooks.Report("Returning free space (PRAGMA incremental_vacuum)...");
+        var outcome = vacuum.Incremental((done, total) =>
+            hooks.Report($"Returned {done} of {total} free page(s) ({SqliteFiles.FormatBytes(done * pageSize)})."), ct);
+        result.Vacuum = RetentionVacuum.Incremental;
+        result.VacuumTransactions = outcome.Transactions;
+        result.LongestVacuumTransaction = outcome.LongestTransaction;
+        result.ReclaimedBytes = outcome.Pages * pageSize;
+    }
 
     private static string Describe(RetentionResult r)
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"cutoff {Iso(r.Cutoff)} ({r.LogRetentionDays} days); ");
         sb.Append(CultureInfo.InvariantCulture, $"pruned {r.PrunedRows} stage log(s) ({SqliteFiles.FormatBytes(r.PrunedLogBytes)})");
-        if (r.Vacuumed) sb.Append(CultureInfo.InvariantCulture, $"; vacuumed {SqliteFiles.FormatBytes(r.BytesBefore)} -> {SqliteFiles.FormatBytes(r.BytesAfter)}");
+        if (r.Vacuumed) sb.Append(CultureInfo.InvariantCulture, $"; {Vacuumed(r)} {SqliteFiles.FormatBytes(r.BytesBefore)} -> {SqliteFiles.FormatBytes(r.BytesAfter)}");
         if (r.BackupFile is not null) sb.Append(CultureInfo.InvariantCulture, $"; backup '{r.BackupFile}' ({SqliteFiles.FormatBytes(r.BackupBytes)})");
         if (r.BackupsRemoved.Count > 0) sb.Append(CultureInfo.InvariantCulture, $"; removed {r.BackupsRemoved.Count} old backup(s) (keeping {r.BackupKeep})");
         if (r.FailedStep is not null)
             sb.Append(CultureInfo.InvariantCulture, $"; FAILED at {r.FailedStep}{(r.Error is null ? "" : $": {r.Error.ErrorId}: {r.Error.Message}")}");
         return sb.ToString();
     }
+
+    private static string Vacuumed(RetentionResult r) => r.Vacuum switch
+    {
+        RetentionVacuum.Conversion => "converted to incremental auto-vacuum (full VACUUM)",
+        RetentionVacuum.Full => "full VACUUM",
+        _ => $"returned {SqliteFiles.FormatBytes(r.ReclaimedBytes)} in {r.VacuumTransactions} step(s)",
+    };
 
     private static string Iso(DateTimeOffset t) => StoreTime.Format(t);
 }

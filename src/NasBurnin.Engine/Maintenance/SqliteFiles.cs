@@ -37,10 +37,13 @@ internal static class SqliteFiles
         return string.Join(Environment.NewLine, lines);
     }
 
+    /// <summary>Pages one backup step copies (4 MB at the store's 4 KB pages).</summary>
+    internal const int BackupStepPages = 1024;
+
     /// <summary>
     /// Copies <paramref name="source"/> into the new file <paramref name="target"/> (created 0600) with
-    /// one backup step, so the copy is a single consistent snapshot: in WAL mode the source's writers
-    /// keep committing meanwhile, and nothing restarts the copy. The copy is then switched to a
+    /// the backup API in steps (<see cref="CopyInSteps"/>), so the copy is a single consistent snapshot:
+    /// in WAL mode the source's writers keep committing meanwhile, and nothing restarts the copy. The copy is then switched to a
     /// rollback journal (one self-contained file), integrity-checked and flushed to disk.
     /// Returns the copy's schema version. The caller deletes <paramref name="target"/> on failure.
     /// </summary>
@@ -52,7 +55,7 @@ internal static class SqliteFiles
             // No syncs while the partial file is written: it has no value until it is complete and
             // checked, and then it is flushed once. Fewer syncs also mean less I/O for the store's writers to wait behind.
             Exec(dst, "PRAGMA synchronous = OFF");
-            source.BackupDatabase(dst);
+            CopyInSteps(source, dst, ct);
         }
         ct.ThrowIfCancellationRequested();
 
@@ -70,6 +73,46 @@ internal static class SqliteFiles
             throw new CopyNotIntactException(check);
         Flush(target);
         return version;
+    }
+
+    /// <summary>
+    /// The backup API in steps of <see cref="BackupStepPages"/> pages, all inside one read transaction on
+    /// the source. That transaction is what keeps the copy whole: in WAL mode it reads one snapshot and
+    /// blocks no writer, and since the source's view never changes between steps, SQLite never restarts
+    /// the copy (without it, every commit by another connection would send the copy back to page 1).
+    /// Between steps the copy can be cancelled.
+    /// </summary>
+    private static void CopyInSteps(SqliteConnection source, SqliteConnection dst, CancellationToken ct)
+    {
+        using var snapshot = source.BeginTransaction(deferred: true);
+        using (var read = source.CreateCommand())
+        {
+            read.Transaction = snapshot;
+            read.CommandText = "SELECT count(*) FROM sqlite_schema"; // starts the read: the snapshot is taken here
+            read.ExecuteScalar();
+        }
+        var backup = SQLitePCL.raw.sqlite3_backup_init(dst.Handle, "main", source.Handle, "main");
+        if (backup is null || backup.IsInvalid)
+            SqliteException.ThrowExceptionForRC(SQLitePCL.raw.sqlite3_errcode(dst.Handle), dst.Handle);
+        var rc = SQLitePCL.raw.SQLITE_OK;
+        try
+        {
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                rc = SQLitePCL.raw.sqlite3_backup_step(backup, BackupStepPages);
+                if (rc == SQLitePCL.raw.SQLITE_DONE) break;
+                if (rc is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED) Thread.Sleep(10); // the target, briefly held elsewhere
+                else if (rc != SQLitePCL.raw.SQLITE_OK) break;
+            }
+        }
+        finally
+        {
+            SQLitePCL.raw.sqlite3_backup_finish(backup);
+        }
+        if (rc != SQLitePCL.raw.SQLITE_DONE)
+            SqliteException.ThrowExceptionForRC(rc, dst.Handle);
+        snapshot.Commit();
     }
 
     private static void Exec(SqliteConnection c, string sql)

@@ -45,6 +45,7 @@ public sealed class BurninStore
         StoreFile.Validate(path);
         StoreFile.CreateIfMissing(path);
         var store = new BurninStore(path, clock ?? SystemClock.Instance);
+        StoreFile.MarkOpenedBySqlite(path);
         store.Guard(() =>
         {
             using var c = store.Connect();

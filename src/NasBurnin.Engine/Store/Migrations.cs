@@ -9,7 +9,7 @@ namespace NasBurnin.Engine.Store;
 /// </summary>
 internal static class Migrations
 {
-    private static readonly string[] Steps = { SchemaV1.Sql, SchemaSnapshotsOncePerRun.Sql, SchemaPowerModeAndHealthRules.Sql, SchemaReportsAndNotifications.Sql };
+    private static readonly string[] Steps = { SchemaV1.Sql, SchemaSnapshotsOncePerRun.Sql, SchemaPowerModeAndHealthRules.Sql, SchemaReportsAndNotifications.Sql, SchemaIncrementalVacuum.Sql };
 
     public static int Latest => Steps.Length;
 
@@ -19,6 +19,13 @@ internal static class Migrations
     /// </summary>
     public static void Apply(SqliteConnection connection, string path)
     {
+        if (IsEmpty(connection))
+        {
+            // auto_vacuum can only be chosen before the first page is written (SchemaIncrementalVacuum).
+            using var av = connection.CreateCommand();
+            av.CommandText = SchemaIncrementalVacuum.Sql;
+            av.ExecuteNonQuery();
+        }
         using var tx = connection.BeginTransaction(deferred: false);
         var current = ReadVersion(connection, tx);
         if (current > Latest)
@@ -42,6 +49,13 @@ internal static class Migrations
             set.ExecuteNonQuery();
         }
         tx.Commit();
+    }
+
+    private static bool IsEmpty(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA page_count";
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0;
     }
 
     public static int ReadVersion(SqliteConnection connection, SqliteTransaction? tx = null)

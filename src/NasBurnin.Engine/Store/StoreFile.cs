@@ -17,6 +17,18 @@ internal static class StoreFile
     internal const UnixFileMode FileMode600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     internal const UnixFileMode DirMode700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
+    /// <summary>
+    /// Stores this process has opened with SQLite. Their header is never read through a file handle of
+    /// our own again: closing any descriptor of a file drops every POSIX (fcntl) lock the process holds on
+    /// it, SQLite's included, and a process without its locks looks gone to the others. Another process
+    /// (a scheduled sync, the sqlite3 tool) closing last would then checkpoint and delete the WAL under
+    /// this process's connections, which would go on reading a stale snapshot and could write beside it.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> OpenedBySqlite = new(StringComparer.Ordinal);
+
+    /// <summary>Called before the first SQLite connection to <paramref name="path"/> in this process.</summary>
+    public static void MarkOpenedBySqlite(string path) => OpenedBySqlite.TryAdd(path, 0);
+
     /// <summary>Refuses directories, unreadable files, empty files and files that are not SQLite databases.</summary>
     public static void Validate(string path)
     {
@@ -31,6 +43,14 @@ internal static class StoreFile
 
         if (!File.Exists(path))
             return;
+
+        if (OpenedBySqlite.ContainsKey(path))
+        {
+            // Only stat(2) here (see OpenedBySqlite); SQLite itself reports a file that stopped being a database.
+            if (new FileInfo(path).Length == 0)
+                throw Empty(path);
+            return;
+        }
 
         byte[] head = new byte[SqliteHeader.Length];
         int read;
@@ -50,9 +70,7 @@ internal static class StoreFile
         // complete), so an empty file is a store that lost its content (a full disk, a bad copy, a
         // truncation): starting afresh in its place would drop its users, and with them sign-in.
         if (read == 0)
-            throw new BurninException("StoreEmpty", ErrorKind.InvalidData,
-                $"The store file '{path}' is empty (0 bytes), so its results, users and audit trail are gone from it. NasBurnin does not start a new store in its place. " +
-                EmptyAdvice(path)) { Target = path };
+            throw Empty(path);
         if (read < head.Length || !head.AsSpan().SequenceEqual(SqliteHeader))
             throw Invalid("StoreNotSqlite", path,
                 $"The file '{path}' is not a NasBurnin store (not an SQLite database). It was left untouched. Give the path of a NasBurnin store or of a file that does not exist yet.");
@@ -128,6 +146,11 @@ internal static class StoreFile
 
     [DllImport("libc", EntryPoint = "link", SetLastError = true)]
     private static extern int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath);
+
+    private static BurninException Empty(string path) =>
+        new("StoreEmpty", ErrorKind.InvalidData,
+            $"The store file '{path}' is empty (0 bytes), so its results, users and audit trail are gone from it. NasBurnin does not start a new store in its place. " +
+            EmptyAdvice(path)) { Target = path };
 
     /// <summary>What to do about an empty store file: put the newest good backup in its place.</summary>
     private static string EmptyAdvice(string path)

@@ -50,9 +50,12 @@ public class RetentionServiceTests
             new RetentionHooks { Progress = reports.Add });
         Assert.Equal(6, r.PrunedRows);
         Assert.All(stages, id => Assert.False(t.HasLog(id)));
-        // 18 MB of logs; a batch stops once it holds 8 MB, so 3 MB logs go three to a commit.
+        // 18 MB of logs. The first batch stops once it holds 2 MB (one 3 MB log); later ones follow the
+        // measured pace but at most double, so it takes at least three commits whatever the machine.
         var batches = reports.Where(x => x.StartsWith("Pruned", StringComparison.Ordinal)).ToList();
-        Assert.Equal(new[] { "Pruned the log text of 3 stage(s) (9.0 MB).", "Pruned the log text of 6 stage(s) (18.0 MB)." }, batches);
+        Assert.Equal("Pruned the log text of 1 stage(s) (3.0 MB).", batches[0]);
+        Assert.Equal("Pruned the log text of 6 stage(s) (18.0 MB).", batches[^1]);
+        Assert.True(batches.Count >= 3, string.Join(" | ", batches));
     }
 
     [Fact]
