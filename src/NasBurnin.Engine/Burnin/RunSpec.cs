@@ -43,7 +43,6 @@ public sealed record RunSpec
             ("NB_STAGES", string.Join(' ', Stages)),
             ("NB_WORK", RemoteNames.RequireSafePath(WorkDir, "work folder")),
             ("NB_MAX_PARALLEL", Int(MaxParallel)),
-            ("NB_QUEUE_POLL", Int(Math.Min(5, PollSeconds))),
             ("NB_POLL", Int(PollSeconds)),
             ("NB_TICK", Int(Math.Min(5, PollSeconds))),
             ("NB_HEAT_EVERY", Int(PollSeconds)),

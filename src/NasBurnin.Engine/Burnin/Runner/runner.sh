@@ -24,6 +24,8 @@ export PATH
 
 SD=$RUN
 CHILD=
+TICKER=
+TICKED=0
 SELFTEST_RUNNING=0
 SLOT=
 
@@ -98,7 +100,8 @@ acquire_slot() {
                 [ "$NB_LIVE" = 0 ] && rm -f "$NB_WORK/queue/$oldest"
             fi
         fi
-        sleep "$NB_QUEUE_POLL"
+        # Every second: a queued run takes a freed slot (or one whose runner died) within a second.
+        sleep 1
     done
 }
 
@@ -282,21 +285,52 @@ bb_consume() {
 
 read_state() { cat "$SD/bbstate" 2>/dev/null || echo "0 - - 0 0/0/0"; }
 
-surface() {
-    local ticks rc bad hc
-    preflight || return
-    BB_PHASES=8
-    set -- -b "$NB_BB_BLOCK" -c "$NB_BB_CHUNK" -w -s -v -o "$SD/badblocks.txt"
-    if [ "$NB_BB_PATTERN" = random ]; then set -- "$@" -t random; BB_PHASES=2; fi
-    : > "$SD/badblocks.txt"; : > "$SD/bb.raw"; BB_OFF=0
-    log "badblocks $* $NB_DEVICE"
+# The runner waits on its child (badblocks, nvme format) with `wait`, so it sees the child end the moment
+# it does, not at its next tick. A ticker process sends USR1 every NB_TICK s; the trapped signal ends
+# the wait early (TICKED=1) for the periodic work: progress, heat guard, checkpoint.
+start_ticker() {
+    ( trap 'kill "$nb_sleep" 2>/dev/null; exit 0' TERM
+      while :; do
+          sleep "$NB_TICK" & nb_sleep=$!
+          wait "$nb_sleep"
+          kill -USR1 $$ 2>/dev/null || exit 0   # the runner is gone: so is the ticker
+      done ) </dev/null >/dev/null 2>&1 &
+    TICKER=$!
+}
+
+stop_ticker() {
+    [ -n "$TICKER" ] && { kill -TERM "$TICKER" 2>/dev/null; wait "$TICKER" 2>/dev/null; }
+    TICKER=
+}
+
+# wait_child: waits for CHILD. Returns 0 with CHILD_RC once it has ended, 1 when a tick came first.
+wait_child() {
+    local rc rc2
+    TICKED=0
+    wait "$CHILD"; rc=$?
+    if alive "$CHILD"; then
+        # A wait that returned without a tick is bash reporting a stopped child (the heat pause): no busy loop.
+        [ "$TICKED" = 1 ] || sleep 1
+        return 1
+    fi
+    # A trapped signal and the child's end can meet: a status above 128 may be the signal's. Asking again
+    # gives the child's own status, or 127 when the first wait had already collected it.
+    if [ "$rc" -gt 128 ]; then wait "$CHILD"; rc2=$?; [ "$rc2" = 127 ] || rc=$rc2; fi
+    CHILD_RC=$rc
+    return 0
+}
+
+# bb_run ARGS...: one badblocks call, watched until it ends. Sets BB_RC; BB_HALT=2 (overheat) or 3 (another
+# writer appeared during a heat pause) when the heat guard ended it.
+bb_run() {
+    local ticks hc
     # stderr straight into a file: badblocks writes it unbuffered, so progress is never held in a pipe.
-    "$NB_BADBLOCKS" "$@" "$NB_DEVICE" >>"$SD/bb.out" 2>>"$SD/bb.raw" &
+    "$NB_BADBLOCKS" "$@" >>"$SD/bb.out" 2>>"$SD/bb.raw" &
     CHILD=$!
-    event destructive_started "badblocks on $NB_DEVICE"
-    ticks=0
-    while alive "$CHILD"; do
-        sleep "$NB_TICK"
+    start_ticker
+    BB_HALT=0; ticks=0
+    until wait_child; do
+        [ "$TICKED" = 1 ] || continue
         bb_consume
         ticks=$((ticks + NB_TICK))
         if [ "$ticks" -ge "$NB_HEAT_EVERY" ]; then
@@ -304,16 +338,34 @@ surface() {
             heat_check
             hc=$?
             if [ "$hc" = 2 ] || [ "$hc" = 3 ]; then
-                kill -CONT "$CHILD" 2>/dev/null; kill -TERM "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null; CHILD=
-                bb_consume
-                [ "$hc" = 2 ] && { RESULT=Failed; SUMMARY="overheat: the drive reached the abort limit $((NB_TEMP_LIMIT + 5)) C"; }
-                return
+                BB_HALT=$hc
+                kill -CONT "$CHILD" 2>/dev/null; kill -TERM "$CHILD" 2>/dev/null
+                until wait_child; do :; done
+                break
             fi
         fi
     done
-    wait "$CHILD"; rc=$?
+    BB_RC=$CHILD_RC
     CHILD=
+    stop_ticker
     bb_consume
+}
+
+surface() {
+    local rc bad
+    preflight || return
+    BB_PHASES=8
+    set -- -b "$NB_BB_BLOCK" -c "$NB_BB_CHUNK" -w -s -v -o "$SD/badblocks.txt"
+    if [ "$NB_BB_PATTERN" = random ]; then set -- "$@" -t random; BB_PHASES=2; fi
+    : > "$SD/badblocks.txt"; : > "$SD/bb.raw"; BB_OFF=0
+    log "badblocks $* $NB_DEVICE"
+    event destructive_started "badblocks on $NB_DEVICE"
+    bb_run "$@" "$NB_DEVICE"
+    if [ "$BB_HALT" != 0 ]; then
+        [ "$BB_HALT" = 2 ] && { RESULT=Failed; SUMMARY="overheat: the drive reached the abort limit $((NB_TEMP_LIMIT + 5)) C"; }
+        return
+    fi
+    rc=$BB_RC
     # The last progress may sit after the final separator; the pass summary always ends a line.
     cat "$SD/bb.out" >> "$SD/log" 2>/dev/null
     bad=$(grep -c . "$SD/badblocks.txt" 2>/dev/null); bad=${bad:-0}
@@ -330,7 +382,7 @@ surface() {
 }
 
 nvme_format() {
-    local out rc
+    local rc
     if ! command -v "$NB_NVME" >/dev/null 2>&1; then
         log "nvme-cli not found ($NB_NVME); falling back to badblocks"
         surface
@@ -340,8 +392,12 @@ nvme_format() {
     preflight || return
     event destructive_started "nvme format on $NB_DEVICE"
     log "$NB_NVME format $NB_DEVICE -s 1 -n $NB_NSID --force"
-    out=$("$NB_NVME" format "$NB_DEVICE" -s 1 -n "$NB_NSID" --force 2>&1); rc=$?
-    log "$out"
+    # In the background and waited for: the runner sees its end at once, and a stop can end it.
+    "$NB_NVME" format "$NB_DEVICE" -s 1 -n "$NB_NSID" --force > "$SD/nvme.out" 2>&1 &
+    CHILD=$!
+    until wait_child; do :; done
+    rc=$CHILD_RC; CHILD=
+    cat "$SD/nvme.out" >> "$SD/log" 2>/dev/null; rm -f "$SD/nvme.out"
     event destructive_finished "nvme format exit $rc"
     if [ "$rc" = 0 ]; then RESULT=Passed; SUMMARY="nvme format -s 1 (user data erase) of namespace $NB_NSID completed"
     else RESULT=Failed; SUMMARY="nvme format failed with exit $rc"; fi
@@ -357,6 +413,7 @@ post_check() {
 
 # ---- main
 trap on_term TERM INT HUP
+trap 'TICKED=1' USR1
 nb_stat $$ && put "$RUN/pid.start" "$NB_T0"
 put "$RUN/pid" $$
 # Every stage has its state file before the run says Running: a runner killed from here on leaves
