@@ -16,7 +16,10 @@ RUN=$1
 BIN=$(cd "$(dirname "$0")" && pwd)
 . "$BIN/runctl.sh"
 . "$BIN/selftest.sh"
+. "$BIN/surface.sh"
 . "$RUN/spec"
+# A resumed run (Resume-BurninRun): NB_RESUME (how many resumes), the drive's device now, and its unlock.
+[ -f "$RUN/resume" ] && . "$RUN/resume"
 LC_ALL=C
 export LC_ALL
 PATH=$PATH:/usr/sbin:/sbin:/usr/local/sbin
@@ -264,27 +267,6 @@ heat_check() {
 
 # ---- SMART self-tests: selftest.sh (sourced above)
 
-# ---- surface validation: badblocks in write mode, progress compacted at the source
-bb_consume() {
-    local size c st overall
-    size=$(wc -c < "$SD/bb.raw" | tr -d ' ')
-    if [ "$size" -gt "$BB_OFF" ]; then
-        set -- $(read_state)
-        tail -c +$((BB_OFF + 1)) "$SD/bb.raw" | head -c $((size - BB_OFF)) |
-            awk -v logfile="$SD/log" -v phase="$1" -v pattern="$2" -v kind="$3" -v pct="$4" -v errors="$5" -f "$BIN/bbprogress.awk" > "$SD/bb.parse"
-        c=$(awk '$1 == "consumed" { print $2 }' "$SD/bb.parse")
-        BB_OFF=$((BB_OFF + ${c:-0}))
-        st=$(awk '$1 == "state" { print $2, $3, $4, $5, $6 }' "$SD/bb.parse")
-        [ -n "$st" ] && put "$SD/bbstate" "$st"
-    fi
-    # Written on every tick, new bytes or not: a paused badblocks prints nothing, but the pause must show.
-    set -- $(read_state)
-    overall=$(awk -v ph="$1" -v p="$4" -v n="$BB_PHASES" 'BEGIN { if (ph < 1) { print 0; exit } v = ((ph - 1) * 100 + p) / n; if (v > 100) v = 100; printf "%.2f", v }')
-    put "$SD/progress" "$overall $1 $BB_PHASES $2 $3 $5 $PAUSED"
-}
-
-read_state() { cat "$SD/bbstate" 2>/dev/null || echo "0 - - 0 0/0/0"; }
-
 # The runner waits on its child (badblocks, nvme format) with `wait`, so it sees the child end the moment
 # it does, not at its next tick. A ticker process sends USR1 every NB_TICK s; the trapped signal ends
 # the wait early (TICKED=1) for the periodic work: progress, heat guard, checkpoint.
@@ -320,66 +302,7 @@ wait_child() {
     return 0
 }
 
-# bb_run ARGS...: one badblocks call, watched until it ends. Sets BB_RC; BB_HALT=2 (overheat) or 3 (another
-# writer appeared during a heat pause) when the heat guard ended it.
-bb_run() {
-    local ticks hc
-    # stderr straight into a file: badblocks writes it unbuffered, so progress is never held in a pipe.
-    "$NB_BADBLOCKS" "$@" >>"$SD/bb.out" 2>>"$SD/bb.raw" &
-    CHILD=$!
-    start_ticker
-    BB_HALT=0; ticks=0
-    until wait_child; do
-        [ "$TICKED" = 1 ] || continue
-        bb_consume
-        ticks=$((ticks + NB_TICK))
-        if [ "$ticks" -ge "$NB_HEAT_EVERY" ]; then
-            ticks=0
-            heat_check
-            hc=$?
-            if [ "$hc" = 2 ] || [ "$hc" = 3 ]; then
-                BB_HALT=$hc
-                kill -CONT "$CHILD" 2>/dev/null; kill -TERM "$CHILD" 2>/dev/null
-                until wait_child; do :; done
-                break
-            fi
-        fi
-    done
-    BB_RC=$CHILD_RC
-    CHILD=
-    stop_ticker
-    bb_consume
-}
-
-surface() {
-    local rc bad
-    preflight || return
-    BB_PHASES=8
-    set -- -b "$NB_BB_BLOCK" -c "$NB_BB_CHUNK" -w -s -v -o "$SD/badblocks.txt"
-    if [ "$NB_BB_PATTERN" = random ]; then set -- "$@" -t random; BB_PHASES=2; fi
-    : > "$SD/badblocks.txt"; : > "$SD/bb.raw"; BB_OFF=0
-    log "badblocks $* $NB_DEVICE"
-    event destructive_started "badblocks on $NB_DEVICE"
-    bb_run "$@" "$NB_DEVICE"
-    if [ "$BB_HALT" != 0 ]; then
-        [ "$BB_HALT" = 2 ] && { RESULT=Failed; SUMMARY="overheat: the drive reached the abort limit $((NB_TEMP_LIMIT + 5)) C"; }
-        return
-    fi
-    rc=$BB_RC
-    # The last progress may sit after the final separator; the pass summary always ends a line.
-    cat "$SD/bb.out" >> "$SD/log" 2>/dev/null
-    bad=$(grep -c . "$SD/badblocks.txt" 2>/dev/null); bad=${bad:-0}
-    rm -f "$SD/bb.raw" "$SD/bb.parse"
-    event destructive_finished "badblocks exit $rc, $bad bad blocks"
-    if [ "$rc" = 0 ] && [ "$bad" = 0 ]; then
-        RESULT=Passed; SUMMARY="no bad blocks ($BB_PHASES phases, block size $NB_BB_BLOCK)"
-        put "$SD/progress" "100 $BB_PHASES $BB_PHASES - done 0/0/0 0"
-    elif [ "$bad" != 0 ]; then
-        RESULT=Failed; SUMMARY="$bad bad blocks: $(head -n 50 "$SD/badblocks.txt" | tr '\n' ' ')"
-    else
-        RESULT=Failed; SUMMARY="badblocks exited with $rc: $(tail -n 2 "$SD/log" | tr '\n' ' ')"
-    fi
-}
+# ---- surface validation: surface.sh (sourced above)
 
 nvme_format() {
     local rc
@@ -425,8 +348,9 @@ for st in $NB_STAGES; do
 done
 acquire_slot
 put "$RUN/state" Running
-put "$RUN/started" "$(now)"
-"$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-pre.json" 2>/dev/null
+# A resumed run keeps its first start and the SMART snapshot from before the burn-in began.
+[ -s "$RUN/started" ] || put "$RUN/started" "$(now)"
+[ -s "$RUN/smart-pre.json" ] || "$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-pre.json" 2>/dev/null
 
 failed=
 STAGE_NO=0
@@ -437,10 +361,18 @@ for st in $NB_STAGES; do
         put "$SD/state" Skipped
         continue
     fi
+    # A stage that passed before a resume is kept.
+    [ "$(cat "$SD/state" 2>/dev/null)" = Passed ] && continue
     put "$RUN/current" "$STAGE_NO"
-    put "$SD/started" "$(now)"
+    [ -s "$SD/started" ] || put "$SD/started" "$(now)"
     put "$SD/state" Running
     RESULT=Failed; SUMMARY=
+    case $st in
+        SurfaceValidate) ;;
+        # Self-tests checkpoint only that they ran: a resume starts the test again.
+        *) [ -n "${NB_RESUME:-}" ] && [ -f "$SD/checkpoint" ] && log "resume $NB_RESUME: $st starts again"
+           put "$SD/checkpoint" "kind $st" ;;
+    esac
     case $st in
         SmartShort) selftest short "$NB_TIMEOUT_SHORT" ;;
         SmartConveyance) selftest conveyance "$NB_TIMEOUT_CONVEYANCE" ;;
@@ -450,6 +382,7 @@ for st in $NB_STAGES; do
         SmartPostCheck) post_check ;;
         *) SUMMARY="unknown stage $st" ;;
     esac
+    [ "$st" = SurfaceValidate ] || rm -f "$SD/checkpoint"
     put "$SD/summary" "$SUMMARY"
     put "$SD/finished" "$(now)"
     put "$SD/state" "$RESULT"

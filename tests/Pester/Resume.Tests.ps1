@@ -1,0 +1,151 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# Resume-BurninRun on the sandbox NAS (tests/testnas), for pwsh users with Pester 5: a runner killed with
+# kill -9 in a write phase and in a verify phase, resumed exactly where its checkpoint says (the sandbox's
+# badblocks wrapper logs every call), at the drive's new device after it moved; a drive answering with
+# another serial is refused. Needs Linux, root and cgroup v1 blkio throttling (the drives are slowed to
+# disk speed, so a phase lasts a few seconds); it skips, saying why, otherwise.
+#   sudo pwsh -c "Invoke-Pester ./tests/Pester/Resume.Tests.ps1 -Output Detailed"
+# The xunit suite runs the same scenarios with a block-by-block coverage check and the faulty drive:
+# tests/NasBurnin.Tests/BurninResumeTests.cs.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $script:Root = Resolve-Path (Join-Path $PSScriptRoot '../..')
+    Import-Module (Join-Path $script:Root 'out/NasBurnin/NasBurnin.psd1') -Force -ErrorAction Stop
+    $script:SkipReason = Get-SandboxSkipReason
+    if (-not $script:SkipReason -and -not (Test-Path /sys/fs/cgroup/blkio/blkio.throttle.write_bps_device)) {
+        $script:SkipReason = 'it needs cgroup v1 blkio throttling (/sys/fs/cgroup/blkio) to slow the drives to disk speed'
+    }
+    Write-SkipReason 'Resume-BurninRun' $script:SkipReason
+    $script:Nas = $null
+    if (-not $script:SkipReason) {
+        $script:Nas = Start-SandboxNas '--drives', '11', '--size-mib', '256'
+        Use-BurninStore -Path (Join-Path $script:Nas.stateDir 'burnin.db')
+        Set-BurninConfig -RunnerPollSeconds 1
+        Connect-BurninHost -HostName 127.0.0.1 -Port $script:Nas.port -UserName root -KeyFilePath $script:Nas.clientKeyPath `
+            -HostKeyFingerprint $script:Nas.hostKeyFingerprint -IncludeLoopDevices -WorkDir $script:Nas.workDir | Out-Null
+    }
+
+    function script:Get-SandboxDrive([string] $Serial, [string] $Device) {
+        if (-not $Device) { $Device = ($script:Nas.drives | Where-Object serial -eq $Serial).device }
+        Get-BurninDrive -Serial $Serial -WarningAction SilentlyContinue | Where-Object Device -eq $Device
+    }
+
+    # cgroup v1 blkio throttling of one loop device, read and write (0 lifts it).
+    function script:Set-Throttle([string] $Device, [long] $BytesPerSecond) {
+        $hex = (& stat -L -c '%t %T' $Device).Split(' ')
+        $id = '{0}:{1}' -f [Convert]::ToInt32($hex[0], 16), [Convert]::ToInt32($hex[1], 16)
+        foreach ($f in 'read', 'write') { Set-Content "/sys/fs/cgroup/blkio/blkio.throttle.$($f)_bps_device" "$id $BytesPerSecond" }
+    }
+
+    # Starts a surface stage, holds badblocks in $Phase (1-8) once it is 15 % in, waits for the runner's
+    # checkpoint, kills the runner with kill -9, and returns the run and the checkpoint.
+    function script:Start-AndCut([string] $Serial, [int] $Phase) {
+        $run = Get-SandboxDrive $Serial | Start-BurninRun -Stage SurfaceValidate -Confirm:$false
+        $dir = Get-ChildItem (Join-Path $script:Nas.workDir 'runs') -Directory |
+            Where-Object { (Get-Content -Raw (Join-Path $_.FullName 'spec')) -match "NB_SERIAL=$Serial" } | Sort-Object Name | Select-Object -Last 1
+        $sd = Join-Path $dir.FullName 'stages/1'
+        $deadline = (Get-Date).AddMinutes(4)
+        do {
+            Start-Sleep -Milliseconds 100
+            $st = "$(Get-Content (Join-Path $sd 'bbstate') -ErrorAction SilentlyContinue)".Split(' ')
+            if ((Get-Date) -gt $deadline) { throw "badblocks never reached phase $Phase" }
+        } until ($st.Count -ge 4 -and $st[0] -eq "$Phase" -and [double]$st[3] -ge 15)
+        $runner = [int](Get-Content (Join-Path $dir.FullName 'pid'))
+        $bb = (& pgrep -g $runner -x badblocks)
+        & kill -STOP $bb
+        $kind = if ($Phase % 2) { 'write' } else { 'verify' }
+        $deadline = (Get-Date).AddSeconds(30)
+        do {
+            Start-Sleep -Milliseconds 200
+            $cp = @{}
+            Get-Content (Join-Path $sd 'checkpoint') -ErrorAction SilentlyContinue | ForEach-Object { $k, $v = $_.Split(' ', 2); if ($k -ne 'bad') { $cp[$k] = $v } }
+            if ((Get-Date) -gt $deadline) { throw "no checkpoint of phase $Phase" }
+        } until ($cp.phase -eq $kind -and $cp.pattern -eq "$([math]::Floor(($Phase - 1) / 2))" -and $cp.block -ne '0')
+        & kill -9 $runner
+        $deadline = (Get-Date).AddSeconds(60)
+        while ((Get-BurninRun -RunId $run.RunId).State -ne 'Interrupted') {
+            if ((Get-Date) -gt $deadline) { throw 'the run was never called Interrupted' }
+            Start-Sleep -Milliseconds 500
+        }
+        [pscustomobject]@{ Run = $run; Checkpoint = $cp; Dir = $dir.FullName }
+    }
+
+    # The badblocks calls the sandbox's wrapper allowed on a device since a guard.log offset.
+    function script:Get-BadblocksCalls([long] $Offset, [string] $Device) {
+        $text = [IO.File]::ReadAllText((Join-Path $script:Nas.stateDir 'guard.log'))
+        $text.Substring([Math]::Min($Offset, $text.Length)).Split("`n") | Where-Object { $_ -match ' allow badblocks ' -and $_.Split(' ') -contains $Device } |
+            ForEach-Object { ($_ -split ' allow badblocks ', 2)[1] }
+    }
+}
+
+AfterAll {
+    Remove-Module NasBurnin -ErrorAction SilentlyContinue
+    Stop-SandboxNas $script:Nas
+}
+
+Describe 'Resume-BurninRun' {
+    BeforeEach { Skip-Because $script:SkipReason }
+
+    It 'continues a write phase cut by kill -9 from its checkpoint, after a -WhatIf that changed nothing' {
+        $device = ($script:Nas.drives | Where-Object serial -eq NBT0009).device
+        Set-Throttle $device (80MB)
+        try {
+            $log0 = (Get-Item (Join-Path $script:Nas.stateDir 'guard.log')).Length
+            $cut = Start-AndCut NBT0009 3
+            $audits = @(Get-BurninAuditEvent).Count
+            Resume-BurninRun -RunId $cut.Run.RunId -WhatIf
+            @(Get-BurninAuditEvent).Count | Should -Be $audits
+            (Get-BurninRun -RunId $cut.Run.RunId).State | Should -Be 'Interrupted'
+            @(Get-BadblocksCalls $log0 $device).Count | Should -Be 1
+
+            $resumed = Get-BurninRun -State Interrupted | Where-Object RunId -eq $cut.Run.RunId | Resume-BurninRun -Confirm:$false
+            $resumed.ResumeCount | Should -Be 1
+            $done = Wait-BurninRun -RunId $cut.Run.RunId -PollSeconds 1 -Timeout '00:04:00'
+            $done.Result | Should -Be 'Pass'
+            $b = $cut.Checkpoint.block
+            $last = [long]$cut.Checkpoint.blocks - 1
+            $calls = @(Get-BadblocksCalls $log0 $device)
+            $calls.Count | Should -Be 4
+            $calls[1] | Should -BeLike "*-w * -t 0x55 $device $last $b"
+            $calls[2] | Should -BeLike "* -t 0x55 $device $([long]$b - 1) 0"
+            $calls[2] | Should -Not -BeLike '* -w *'
+            $calls[3] | Should -BeLike "*-w * -t 0xff -t 0x00 $device"
+            (Get-BurninAuditEvent -Type run_resumed -Serial NBT0009).Detail | Should -BeLike "*pattern 1 phase write block $b *"
+        }
+        finally { Set-Throttle $device 0 }
+    }
+
+    It 'resumes a verify phase at the drive''s new device after it moved' {
+        $device = ($script:Nas.drives | Where-Object serial -eq NBT0011).device
+        Set-Throttle $device (80MB)
+        try { $cut = Start-AndCut NBT0011 4 } finally { Set-Throttle $device 0 }
+        $moved = (& bash (Join-Path $script:Root 'tests/testnas/move.sh') $script:Nas.stateDir NBT0011).Trim()
+        $LASTEXITCODE | Should -Be 0
+        $moved | Should -Not -Be $device
+        $log0 = (Get-Item (Join-Path $script:Nas.stateDir 'guard.log')).Length
+        $resumed = Resume-BurninRun $cut.Run.RunId -Confirm:$false
+        $resumed.Device | Should -Be $moved
+        (Wait-BurninRun -RunId $cut.Run.RunId -PollSeconds 1 -Timeout '00:04:00').Result | Should -Be 'Pass'
+        $calls = @(Get-BadblocksCalls $log0 $moved)
+        $calls[0] | Should -BeLike "* -t 0x55 $moved $([long]$cut.Checkpoint.blocks - 1) $($cut.Checkpoint.block)"
+        $calls[0] | Should -Not -BeLike '* -w *'
+    }
+
+    It 'refuses a drive that answers with another serial, writes nothing, and leaves the run Interrupted' {
+        $drive = $script:Nas.drives | Where-Object serial -eq NBT0007
+        Set-Throttle $drive.device (16MB)
+        try { $cut = Start-AndCut NBT0007 1 } finally { Set-Throttle $drive.device 0 }
+        $meta = Join-Path $drive.stateDir 'meta.json'
+        $original = Get-Content -Raw $meta
+        try {
+            Set-Content -NoNewline $meta ($original -replace '"NBT0007"', '"NBTX007"')
+            $log0 = (Get-Item (Join-Path $script:Nas.stateDir 'guard.log')).Length
+            { Resume-BurninRun $cut.Run.RunId -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'DriveGone*'
+            @(Get-BadblocksCalls $log0 $drive.device).Count | Should -Be 0
+            (Get-BurninRun $cut.Run.RunId).State | Should -Be 'Interrupted'
+        }
+        finally { Set-Content -NoNewline $meta $original }
+    }
+}
