@@ -67,12 +67,29 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
         Read(Path.Combine(stageDir, "checkpoint")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(' ', 2)).Where(p => p[0] != "bad").GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.First().Length > 1 ? g.First()[1] : "");
 
-    private long GuardLogLength() => new FileInfo(Path.Combine(Rig!.Nas.StateDir, "guard.log")).Length;
+    private long GuardLogLength() => new FileInfo(Path.Combine(Rig!.Nas.StateDir, "guard.log")) is { Exists: true } f ? f.Length : 0;
+
+    /// <summary>
+    /// Gives a sandbox drive a serial no other sandbox on this machine has (they all number theirs NBT0001...,
+    /// with the same WWNs), so the inventory finds this drive by its identity and never another sandbox's twin.
+    /// Returns the new serial.
+    /// </summary>
+    private string Unique(string serial)
+    {
+        var meta = Rig!.DriveStateFile(serial, "meta.json");
+        var fresh = "NBR" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        File.WriteAllText(meta, File.ReadAllText(meta).Replace($"\"{serial}\"", $"\"{fresh}\"", StringComparison.Ordinal));
+        return fresh;
+    }
+
+    private static string Drive(string serial, string device) => $"(Get-BurninDrive -Serial '{serial}' | Where-Object {{ $_.Device -eq '{device}' }})";
 
     /// <summary>The badblocks calls on a device the guard allowed since <paramref name="offset"/>, as argument lists.</summary>
     private List<string[]> BadblocksCalls(long offset, string device)
     {
-        using var f = new FileStream(Path.Combine(Rig!.Nas.StateDir, "guard.log"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var path = Path.Combine(Rig!.Nas.StateDir, "guard.log");
+        if (!File.Exists(path)) return new List<string[]>();
+        using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         f.Seek(offset, SeekOrigin.Begin);
         var text = new StreamReader(f).ReadToEnd();
         return text.Split('\n').Select(l => l.Split(' ')).Where(p => p.Length > 3 && p[1] == "allow" && p[2] == "badblocks" && p.Contains(device))
@@ -84,10 +101,10 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
     /// <paramref name="minPercent"/> or more, waits for the checkpoint to say so, then kills the runner with kill -9.
     /// Returns the run id, the stage folder and the checkpoint the resume will start from.
     /// </summary>
-    private (long RunId, string StageDir, Dictionary<string, string> Checkpoint) StartAndCut(PsSession s, string serial, string stages, int stageNo, int phase, double minPercent)
+    private (long RunId, string StageDir, Dictionary<string, string> Checkpoint) StartAndCut(PsSession s, string serial, string device, string stages, int stageNo, int phase, double minPercent)
     {
-        var runId = (long)s.Run($"{Rig!.Drive(serial)} | Start-BurninRun -Stage {stages} -Confirm:$false").AssertClean().Output.Single().Properties["RunId"].Value;
-        var dir = Rig.RunDir(serial);
+        var runId = (long)s.Run($"{Drive(serial, device)} | Start-BurninRun -Stage {stages} -Confirm:$false").AssertClean().Output.Single().Properties["RunId"].Value;
+        var dir = Rig!.RunDir(serial);
         var sd = Path.Combine(dir, "stages", stageNo.ToString(CultureInfo.InvariantCulture));
         bool InPhase()
         {
@@ -169,13 +186,13 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
     public void A_write_phase_cut_by_kill_9_resumes_exactly_where_it_stopped_and_keeps_the_passed_stage()
     {
         if (SkipAll()) return;
-        const string serial = "NBT0009";
-        var device = Rig!.Nas.Device(serial);
-        File.WriteAllText(Rig.DriveStateFile(serial, "selftest_seconds"), "1");
+        var device = Rig!.Nas.Device("NBT0009");
+        File.WriteAllText(Rig.DriveStateFile("NBT0009", "selftest_seconds"), "1");
+        var serial = Unique("NBT0009");
         using var throttle = new BlockThrottle(device, 80L << 20);
         using var s = Rig.Session();
         var log0 = GuardLogLength();
-        var (runId, sd, cp) = StartAndCut(s, serial, "SmartShort, SurfaceValidate", 2, 3, 15); // pattern 0x55, write
+        var (runId, sd, cp) = StartAndCut(s, serial, device, "SmartShort, SurfaceValidate", 2, 3, 15); // pattern 0x55, write
         var audits = s.Run("(Get-BurninAuditEvent).Count").AssertClean().Output.Single().BaseObject;
         var callsBefore = BadblocksCalls(log0, device).Count;
 
@@ -213,8 +230,8 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
     public void A_verify_phase_cut_resumes_at_the_drives_new_device_after_it_moved()
     {
         if (SkipAll()) return;
-        const string serial = "NBT0011";
-        var device = Rig!.Nas.Device(serial);
+        var device = Rig!.Nas.Device("NBT0011");
+        var serial = Unique("NBT0011");
         string moved;
         long runId;
         Dictionary<string, string> cp;
@@ -222,7 +239,7 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
         using (new BlockThrottle(device, 80L << 20))
         {
             using var s0 = Rig.Session();
-            (runId, _, cp) = StartAndCut(s0, serial, "SurfaceValidate", 1, 4, 15); // pattern 0x55, verify
+            (runId, _, cp) = StartAndCut(s0, serial, device, "SurfaceValidate", 1, 4, 15); // pattern 0x55, verify
         }
         var r = ChildProcess.Run(Path.Combine(RepoPaths.TestNas, "move.sh"), new[] { Rig.Nas.StateDir, serial });
         Assert.True(r.ExitCode == 0, r.StdErr);
@@ -243,19 +260,19 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
     public void A_drive_that_answers_with_another_serial_is_refused_and_once_it_is_back_AutoResume_resumes_the_run()
     {
         if (SkipAll()) return;
-        const string serial = "NBT0007"; // 64 MiB
-        var device = Rig!.Nas.Device(serial);
-        var meta = Rig.DriveStateFile(serial, "meta.json");
+        var device = Rig!.Nas.Device("NBT0007"); // 64 MiB
+        var meta = Rig.DriveStateFile("NBT0007", "meta.json");
+        var serial = Unique("NBT0007");
         var original = File.ReadAllText(meta);
         long runId;
         using (new BlockThrottle(device, 16L << 20))
         {
             using var s0 = Rig.Session();
-            (runId, _, _) = StartAndCut(s0, serial, "SurfaceValidate", 1, 1, 15);
+            (runId, _, _) = StartAndCut(s0, serial, device, "SurfaceValidate", 1, 1, 15);
         }
         try
         {
-            File.WriteAllText(meta, original.Replace($"\"{serial}\"", "\"NBTX007\"", StringComparison.Ordinal)); // another drive at the old path
+            File.WriteAllText(meta, original.Replace($"\"{serial}\"", "\"NBX" + serial[3..] + "\"", StringComparison.Ordinal)); // another drive at the old path
             using var s = Rig.Session();
             var log0 = GuardLogLength();
             var result = s.Run($"Resume-BurninRun {runId} -Confirm:$false");
@@ -293,13 +310,13 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
     public void Bad_blocks_found_before_and_after_a_cut_are_reported_once()
     {
         if (SkipAll()) return;
-        const string serial = "NBTBAD1"; // 64 MiB, blocks 8192 and 8193 (of 16384) fail to read
-        var device = Rig!.Nas.Device(serial);
+        var device = Rig!.Nas.Device("NBTBAD1"); // 64 MiB, blocks 8192 and 8193 (of 16384) fail to read
+        var serial = Unique("NBTBAD1");
         using var throttle = new BlockThrottle(device, 16L << 20);
         foreach (var (minPercent, before) in new[] { (10.0, true), (60.0, false) })
         {
             using var s = Rig.Session();
-            var (runId, _, cp) = StartAndCut(s, serial, "SurfaceValidate", 1, 2, minPercent); // pattern 0xaa, verify
+            var (runId, _, cp) = StartAndCut(s, serial, device, "SurfaceValidate", 1, 2, minPercent); // pattern 0xaa, verify
             var block = long.Parse(cp["block"], CultureInfo.InvariantCulture);
             Assert.True(before ? block < 8192 : block > 8193, $"cut at block {block}, wanted {(before ? "before" : "after")} the bad region");
             s.Run($"Resume-BurninRun {runId} -Confirm:$false").AssertClean();

@@ -27,9 +27,15 @@ BeforeAll {
             -HostKeyFingerprint $script:Nas.hostKeyFingerprint -IncludeLoopDevices -WorkDir $script:Nas.workDir | Out-Null
     }
 
-    function script:Get-SandboxDrive([string] $Serial, [string] $Device) {
-        if (-not $Device) { $Device = ($script:Nas.drives | Where-Object serial -eq $Serial).device }
-        Get-BurninDrive -Serial $Serial -WarningAction SilentlyContinue | Where-Object Device -eq $Device
+    # Every sandbox on this machine numbers its drives NBT0001... with the same WWNs: a drive gets a serial of
+    # its own before the first inventory, so it is found by its identity and never as another sandbox's twin.
+    # Returns the drive's facts with .serial set to the new serial.
+    function script:Use-UniqueDrive([string] $Serial) {
+        $drive = $script:Nas.drives | Where-Object serial -eq $Serial
+        $meta = Join-Path $drive.stateDir 'meta.json'
+        $fresh = 'NBP' + [guid]::NewGuid().ToString('N').Substring(0, 6).ToUpperInvariant()
+        Set-Content -NoNewline $meta ((Get-Content -Raw $meta) -replace "`"$Serial`"", "`"$fresh`"")
+        [pscustomobject]@{ serial = $fresh; device = $drive.device; stateDir = $drive.stateDir }
     }
 
     # cgroup v1 blkio throttling of one loop device, read and write (0 lifts it).
@@ -41,8 +47,10 @@ BeforeAll {
 
     # Starts a surface stage, holds badblocks in $Phase (1-8) once it is 15 % in, waits for the runner's
     # checkpoint, kills the runner with kill -9, and returns the run and the checkpoint.
-    function script:Start-AndCut([string] $Serial, [int] $Phase) {
-        $run = Get-SandboxDrive $Serial | Start-BurninRun -Stage SurfaceValidate -Confirm:$false
+    function script:Start-AndCut($Drive, [int] $Phase) {
+        $Serial = $Drive.serial
+        $run = Get-BurninDrive -Serial $Serial -WarningAction SilentlyContinue | Where-Object Device -eq $Drive.device |
+            Start-BurninRun -Stage SurfaceValidate -Confirm:$false
         $dir = Get-ChildItem (Join-Path $script:Nas.workDir 'runs') -Directory |
             Where-Object { (Get-Content -Raw (Join-Path $_.FullName 'spec')) -match "NB_SERIAL=$Serial" } | Sort-Object Name | Select-Object -Last 1
         $sd = Join-Path $dir.FullName 'stages/1'
@@ -74,7 +82,9 @@ BeforeAll {
 
     # The badblocks calls the sandbox's wrapper allowed on a device since a guard.log offset.
     function script:Get-BadblocksCalls([long] $Offset, [string] $Device) {
-        $text = [IO.File]::ReadAllText((Join-Path $script:Nas.stateDir 'guard.log'))
+        $path = Join-Path $script:Nas.stateDir 'guard.log'
+        if (-not (Test-Path $path)) { return }
+        $text = [IO.File]::ReadAllText($path)
         $text.Substring([Math]::Min($Offset, $text.Length)).Split("`n") | Where-Object { $_ -match ' allow badblocks ' -and $_.Split(' ') -contains $Device } |
             ForEach-Object { ($_ -split ' allow badblocks ', 2)[1] }
     }
@@ -89,11 +99,12 @@ Describe 'Resume-BurninRun' {
     BeforeEach { Skip-Because $script:SkipReason }
 
     It 'continues a write phase cut by kill -9 from its checkpoint, after a -WhatIf that changed nothing' {
-        $device = ($script:Nas.drives | Where-Object serial -eq NBT0009).device
+        $drive = Use-UniqueDrive NBT0009
+        $device = $drive.device
         Set-Throttle $device (80MB)
         try {
-            $log0 = (Get-Item (Join-Path $script:Nas.stateDir 'guard.log')).Length
-            $cut = Start-AndCut NBT0009 3
+            $log0 = (Get-Item (Join-Path $script:Nas.stateDir 'guard.log') -ErrorAction SilentlyContinue).Length
+            $cut = Start-AndCut $drive 3
             $audits = @(Get-BurninAuditEvent).Count
             Resume-BurninRun -RunId $cut.Run.RunId -WhatIf
             @(Get-BurninAuditEvent).Count | Should -Be $audits
@@ -112,19 +123,20 @@ Describe 'Resume-BurninRun' {
             $calls[2] | Should -BeLike "* -t 0x55 $device $([long]$b - 1) 0"
             $calls[2] | Should -Not -BeLike '* -w *'
             $calls[3] | Should -BeLike "*-w * -t 0xff -t 0x00 $device"
-            (Get-BurninAuditEvent -Type run_resumed -Serial NBT0009).Detail | Should -BeLike "*pattern 1 phase write block $b *"
+            (Get-BurninAuditEvent -Type run_resumed -Serial $drive.serial).Detail | Should -BeLike "*pattern 1 phase write block $b *"
         }
         finally { Set-Throttle $device 0 }
     }
 
     It 'resumes a verify phase at the drive''s new device after it moved' {
-        $device = ($script:Nas.drives | Where-Object serial -eq NBT0011).device
+        $drive = Use-UniqueDrive NBT0011
+        $device = $drive.device
         Set-Throttle $device (80MB)
-        try { $cut = Start-AndCut NBT0011 4 } finally { Set-Throttle $device 0 }
-        $moved = (& bash (Join-Path $script:Root 'tests/testnas/move.sh') $script:Nas.stateDir NBT0011).Trim()
+        try { $cut = Start-AndCut $drive 4 } finally { Set-Throttle $device 0 }
+        $moved = (& bash (Join-Path $script:Root 'tests/testnas/move.sh') $script:Nas.stateDir $drive.serial).Trim()
         $LASTEXITCODE | Should -Be 0
         $moved | Should -Not -Be $device
-        $log0 = (Get-Item (Join-Path $script:Nas.stateDir 'guard.log')).Length
+        $log0 = (Get-Item (Join-Path $script:Nas.stateDir 'guard.log') -ErrorAction SilentlyContinue).Length
         $resumed = Resume-BurninRun $cut.Run.RunId -Confirm:$false
         $resumed.Device | Should -Be $moved
         (Wait-BurninRun -RunId $cut.Run.RunId -PollSeconds 1 -Timeout '00:04:00').Result | Should -Be 'Pass'
@@ -134,14 +146,14 @@ Describe 'Resume-BurninRun' {
     }
 
     It 'refuses a drive that answers with another serial, writes nothing, and leaves the run Interrupted' {
-        $drive = $script:Nas.drives | Where-Object serial -eq NBT0007
+        $drive = Use-UniqueDrive NBT0007
         Set-Throttle $drive.device (16MB)
-        try { $cut = Start-AndCut NBT0007 1 } finally { Set-Throttle $drive.device 0 }
+        try { $cut = Start-AndCut $drive 1 } finally { Set-Throttle $drive.device 0 }
         $meta = Join-Path $drive.stateDir 'meta.json'
         $original = Get-Content -Raw $meta
         try {
-            Set-Content -NoNewline $meta ($original -replace '"NBT0007"', '"NBTX007"')
-            $log0 = (Get-Item (Join-Path $script:Nas.stateDir 'guard.log')).Length
+            Set-Content -NoNewline $meta ($original -replace "`"$($drive.serial)`"", '"NBX0007"')
+            $log0 = (Get-Item (Join-Path $script:Nas.stateDir 'guard.log') -ErrorAction SilentlyContinue).Length
             { Resume-BurninRun $cut.Run.RunId -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'DriveGone*'
             @(Get-BadblocksCalls $log0 $drive.device).Count | Should -Be 0
             (Get-BurninRun $cut.Run.RunId).State | Should -Be 'Interrupted'

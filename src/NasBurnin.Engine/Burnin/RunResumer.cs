@@ -120,6 +120,24 @@ public sealed class RunResumer
     private void Record(ResumePlan p, string hostName, Actor actor, string checkpoint) => _store.Write((c, tx) =>
     {
         if (p.UnlockId is { } u) DriveUnlockService.Consume(c, tx, _store.Clock, u);
+        // The remaining-time estimate goes by the stage's pace since it started: the time it lay interrupted
+        // is not part of that, so its start moves on by that time.
+        var now = _store.Clock.UtcNow;
+        var shifts = new List<(long Id, DateTimeOffset Started)>();
+        using (var read = c.CreateCommand())
+        {
+            read.Transaction = tx;
+            read.CommandText = "SELECT id, started_at, finished_at FROM burnin_stages WHERE run_id = $id AND state = 'Interrupted' AND started_at IS NOT NULL AND finished_at IS NOT NULL";
+            read.Parameters.AddWithValue("$id", p.Run.Id);
+            using var r = read.ExecuteReader();
+            while (r.Read())
+            {
+                var (started, stopped) = (StoreTime.Parse(r.GetString(1)), StoreTime.Parse(r.GetString(2)));
+                if (now > stopped) shifts.Add((r.GetInt64(0), started + (now - stopped)));
+            }
+        }
+        foreach (var (id, started) in shifts)
+            c.Execute(tx, "UPDATE burnin_stages SET started_at = $s WHERE id = $id", ("$s", StoreTime.Format(started)), ("$id", id));
         using var cmd = c.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """

@@ -95,7 +95,7 @@ cp_write() {
         echo "serial $NB_SERIAL"; echo "wwn $NB_WWN"; echo "updated $(now)"
         cat "$SD/badblocks.txt" "$SD/bb.seg" 2>/dev/null | grep -E '^[0-9]+$' | sort -n -u | sed 's/^/bad /'
     } > "$SD/checkpoint.tmp$$" && mv -f "$SD/checkpoint.tmp$$" "$SD/checkpoint"
-    CP_AT=$(now); CP_KEY="$CP_I $CP_PHASE"
+    CP_AT=$(now); CP_KEY="$CP_I $CP_PHASE"; CP_DONE=$CP_BLOCK
 }
 
 # Where the running call is, from its progress; written at a phase change, else at most every NB_CHECKPOINT_EVERY s.
@@ -112,8 +112,9 @@ cp_track() {
         rtail) CP_WRAP=0 ;;
         rhead) CP_WRAP=1 ;;
     esac
-    [ "$CP_BLOCK" = "$x" ] && [ "$CP_I $CP_PHASE" = "$CP_KEY" ] && return 0
     CP_BLOCK=$x
+    # Nothing new since the last write (a paused or stalled badblocks): nothing to write.
+    [ "$CP_I $CP_PHASE $CP_BLOCK" = "$CP_KEY $CP_DONE" ] && return 0
     if [ "$CP_I $CP_PHASE" != "$CP_KEY" ] || [ $(($(now) - CP_AT)) -ge "$NB_CHECKPOINT_EVERY" ]; then cp_write; fi
 }
 
@@ -209,7 +210,7 @@ surface() {
     case $size in ''|*[!0-9]*) size=0 ;; esac
     BB_N=$((size / NB_BB_BLOCK))
     if [ "$BB_N" -lt 1 ]; then RESULT=Failed; SUMMARY="cannot read the size of $NB_DEVICE"; return; fi
-    CP_I=0; CP_PHASE=write; CP_BLOCK=0; CP_VSTART=0; CP_WRAP=0; CP_KEY=; CP_AT=0
+    CP_I=0; CP_PHASE=write; CP_BLOCK=0; CP_VSTART=0; CP_WRAP=0; CP_KEY=; CP_AT=0; CP_DONE=
     CALL_RO=0; CALL_VOFF=0; CALL_VMUL=1; BB_FAIL=0; BB_OFF=0
     : > "$SD/bb.seg"; : > "$SD/bb.out"; : > "$SD/bb.raw"
     if [ -n "${NB_RESUME:-}" ] && [ -s "$SD/checkpoint" ] && [ "$(cp_get kind)" = surface ]; then
