@@ -34,7 +34,7 @@ BeforeAll {
         $drive = $script:Nas.drives | Where-Object serial -eq $Serial
         $meta = Join-Path $drive.stateDir 'meta.json'
         $fresh = 'NBP' + [guid]::NewGuid().ToString('N').Substring(0, 6).ToUpperInvariant()
-        Set-Content -NoNewline $meta ((Get-Content -Raw $meta) -replace "`"$Serial`"", "`"$fresh`"")
+        [IO.File]::WriteAllText($meta, ((Get-Content -Raw $meta) -replace "`"$Serial`"", "`"$fresh`""))
         [pscustomobject]@{ serial = $fresh; device = $drive.device; stateDir = $drive.stateDir }
     }
 
@@ -63,6 +63,7 @@ BeforeAll {
         $runner = [int](Get-Content (Join-Path $dir.FullName 'pid'))
         $bb = (& pgrep -g $runner -x badblocks)
         & kill -STOP $bb
+        $held = "$(Get-Content (Join-Path $sd 'bbstate'))".Split(' ')[3]   # the runner's next checkpoint must reach it
         $kind = if ($Phase % 2) { 'write' } else { 'verify' }
         $deadline = (Get-Date).AddSeconds(30)
         do {
@@ -70,7 +71,8 @@ BeforeAll {
             $cp = @{}
             Get-Content (Join-Path $sd 'checkpoint') -ErrorAction SilentlyContinue | ForEach-Object { $k, $v = $_.Split(' ', 2); if ($k -ne 'bad') { $cp[$k] = $v } }
             if ((Get-Date) -gt $deadline) { throw "no checkpoint of phase $Phase" }
-        } until ($cp.phase -eq $kind -and $cp.pattern -eq "$([math]::Floor(($Phase - 1) / 2))" -and $cp.block -ne '0')
+        } until ($cp.phase -eq $kind -and $cp.pattern -eq "$([math]::Floor(($Phase - 1) / 2))" -and $cp.block -ne '0' -and
+            [long]$cp.block -ge [long][math]::Floor(([double]$held - 0.01) * [long]$cp.blocks / 100))
         & kill -9 $runner
         $deadline = (Get-Date).AddSeconds(60)
         while ((Get-BurninRun -RunId $run.RunId).State -ne 'Interrupted') {
@@ -152,12 +154,12 @@ Describe 'Resume-BurninRun' {
         $meta = Join-Path $drive.stateDir 'meta.json'
         $original = Get-Content -Raw $meta
         try {
-            Set-Content -NoNewline $meta ($original -replace "`"$($drive.serial)`"", '"NBX0007"')
+            [IO.File]::WriteAllText($meta, ($original -replace "`"$($drive.serial)`"", '"NBX0007"'))
             $log0 = (Get-Item (Join-Path $script:Nas.stateDir 'guard.log') -ErrorAction SilentlyContinue).Length
             { Resume-BurninRun $cut.Run.RunId -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'DriveGone*'
             @(Get-BadblocksCalls $log0 $drive.device).Count | Should -Be 0
             (Get-BurninRun $cut.Run.RunId).State | Should -Be 'Interrupted'
         }
-        finally { Set-Content -NoNewline $meta $original }
+        finally { [IO.File]::WriteAllText($meta, $original) }
     }
 }
