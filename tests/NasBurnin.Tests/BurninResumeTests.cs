@@ -84,6 +84,19 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
 
     private static string Drive(string serial, string device) => $"(Get-BurninDrive -Serial '{serial}' | Where-Object {{ $_.Device -eq '{device}' }})";
 
+    /// <summary>
+    /// Where badblocks is, from its own output (the runner's stderr file, written unbuffered), not from the
+    /// runner's last look at it: the phase (1-8, one per header) and the last percentage printed in it.
+    /// </summary>
+    private static (int Phase, double Percent) Actual(string stageDir)
+    {
+        var raw = Read(Path.Combine(stageDir, "bb.raw"));
+        var headers = System.Text.RegularExpressions.Regex.Matches(raw, "Testing with pattern|Reading and comparing");
+        if (headers.Count == 0) return (0, 0);
+        var done = System.Text.RegularExpressions.Regex.Matches(raw[headers[^1].Index..], @"(\d+\.\d+)% done");
+        return (headers.Count, done.Count > 0 ? double.Parse(done[^1].Groups[1].Value, CultureInfo.InvariantCulture) : 0);
+    }
+
     /// <summary>The badblocks calls on a device the guard allowed since <paramref name="offset"/>, as argument lists.</summary>
     private List<string[]> BadblocksCalls(long offset, string device)
     {
@@ -106,19 +119,16 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
         var runId = (long)s.Run($"{Drive(serial, device)} | Start-BurninRun -Stage {stages} -Confirm:$false").AssertClean().Output.Single().Properties["RunId"].Value;
         var dir = Rig!.RunDir(serial);
         var sd = Path.Combine(dir, "stages", stageNo.ToString(CultureInfo.InvariantCulture));
-        bool InPhase()
-        {
-            var st = Read(Path.Combine(sd, "bbstate")).Split(' ');
-            return st.Length >= 4 && st[0] == phase.ToString(CultureInfo.InvariantCulture) && double.Parse(st[3], CultureInfo.InvariantCulture) >= minPercent;
-        }
-        WaitFor(InPhase, 240, $"badblocks in phase {phase} at {minPercent} % or more");
+        WaitFor(() => Actual(sd) is var a && a.Phase == phase && a.Percent >= minPercent, 240, $"badblocks in phase {phase} at {minPercent} % or more");
         var runner = int.Parse(Read(Path.Combine(dir, "pid")), CultureInfo.InvariantCulture);
         var bb = Assert.Single(Members(runner, "badblocks"));
         Assert.Equal(0, ChildProcess.Run("kill", new[] { "-STOP", bb.ToString(CultureInfo.InvariantCulture) }).ExitCode);
+        Thread.Sleep(200); // what it printed before it stopped is in the file
+        var (at, held) = Actual(sd);
+        Assert.True(at == phase, $"badblocks moved on to phase {at} before it was held");
         var kind = phase % 2 == 1 ? "write" : "verify";
         var pattern = ((phase - 1) / 2).ToString(CultureInfo.InvariantCulture);
         // Where badblocks was held: the runner's next checkpoint must reach it (an older one of the same phase does not count).
-        var held = double.Parse(Read(Path.Combine(sd, "bbstate")).Split(' ')[3], CultureInfo.InvariantCulture);
         bool Caught(Dictionary<string, string> c) =>
             c.GetValueOrDefault("pattern") == pattern && c.GetValueOrDefault("phase") == kind && c.TryGetValue("block", out var b) && b != "0" &&
             long.Parse(b, CultureInfo.InvariantCulture) >= (long)((held - 0.01) * long.Parse(c["blocks"], CultureInfo.InvariantCulture) / 100);

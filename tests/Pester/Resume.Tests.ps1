@@ -54,16 +54,27 @@ BeforeAll {
         $dir = Get-ChildItem (Join-Path $script:Nas.workDir 'runs') -Directory |
             Where-Object { (Get-Content -Raw (Join-Path $_.FullName 'spec')) -match "NB_SERIAL=$Serial" } | Sort-Object Name | Select-Object -Last 1
         $sd = Join-Path $dir.FullName 'stages/1'
+        # Where badblocks is, from its own output (unbuffered), not from the runner's last look at it.
+        $actual = {
+            $raw = [IO.File]::ReadAllText((Join-Path $sd 'bb.raw'))
+            $h = [regex]::Matches($raw, 'Testing with pattern|Reading and comparing')
+            if ($h.Count -eq 0) { return @(0, 0) }
+            $d = [regex]::Matches($raw.Substring($h[$h.Count - 1].Index), '(\d+\.\d+)% done')
+            @($h.Count, $(if ($d.Count) { [double]$d[$d.Count - 1].Groups[1].Value } else { 0 }))
+        }
         $deadline = (Get-Date).AddMinutes(4)
         do {
             Start-Sleep -Milliseconds 100
-            $st = "$(Get-Content (Join-Path $sd 'bbstate') -ErrorAction SilentlyContinue)".Split(' ')
+            $a = try { & $actual } catch { @(0, 0) }
             if ((Get-Date) -gt $deadline) { throw "badblocks never reached phase $Phase" }
-        } until ($st.Count -ge 4 -and $st[0] -eq "$Phase" -and [double]$st[3] -ge 15)
+        } until ($a[0] -eq $Phase -and $a[1] -ge 15)
         $runner = [int](Get-Content (Join-Path $dir.FullName 'pid'))
         $bb = (& pgrep -g $runner -x badblocks)
         & kill -STOP $bb
-        $held = "$(Get-Content (Join-Path $sd 'bbstate'))".Split(' ')[3]   # the runner's next checkpoint must reach it
+        Start-Sleep -Milliseconds 200
+        $a = & $actual
+        if ($a[0] -ne $Phase) { throw "badblocks moved on to phase $($a[0]) before it was held" }
+        $held = $a[1]   # the runner's next checkpoint must reach it
         $kind = if ($Phase % 2) { 'write' } else { 'verify' }
         $deadline = (Get-Date).AddSeconds(30)
         do {
