@@ -7,7 +7,10 @@
 #   state (Queued|Running|Finished|Aborted)  pid  pid.start  current  started  finished  events
 #   smart-pre.json  smart-post.json
 # Self-tests (when one has ended, and its result) are in selftest.sh.
-#   stages/N/{state,started,finished,summary,progress,log,badblocks.txt,temps}
+#   stages/N/{state,started,finished,summary,progress,log,badblocks.txt,temps,checkpoint}
+# A run resumed by Resume-BurninRun (after it was Interrupted) also has RUNDIR/resume (sourced after the
+# spec: NB_RESUME, the device the drive answers at now, its unlock); its Passed stages are kept and a
+# surface stage continues from stages/N/checkpoint (surface.sh).
 # A runner killed without a chance to clean up (kill -9, a NAS reboot) leaves state=Running with a
 # dead pid: the engine's status script ends what is left of its process group (runctl.sh) and only
 # then reports the stage Interrupted.
