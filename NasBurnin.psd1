@@ -37,6 +37,7 @@
         'Remove-BurninUser'
         'Reset-BurninUser'
         'Restore-BurninStore'
+        'Resume-BurninRun'
         'Send-BurninReport'
         'Set-BurninConfig'
         'Set-BurninHealthRule'

@@ -71,6 +71,17 @@ internal static class Bench
         return new Report(o, drives[0], bb, side.Settings.RunnerPollSeconds, loadBefore, Load(), rows);
     }
 
+    /// <summary>The resume-cost comparison (--resume-cost) on the first of the two drives.</summary>
+    public static async Task ResumeCostAsync(TestNas nas, Options o, CancellationToken ct)
+    {
+        var sh = new SandboxShell(nas);
+        var d = PickDrives(nas)[0];
+        using var side = new NasBurninSide(nas, o.RunnerPollSeconds);
+        var id = side.AddDrive(d, await sh.CheckedAsync("smartctl -j -x \"$1\"", new[] { Device(d) }, ct));
+        Console.WriteLine($"  resume cost on #{d.GetProperty("index").GetInt32()} {Device(d)} ({o.SizeMib} MiB, throttled to {o.ThrottleMibps} MiB/s), RunnerPollSeconds {o.RunnerPollSeconds}");
+        await ResumeCost.RunAsync(nas, side, id, Device(d), o.ResumeRounds, (long)o.ThrottleMibps << 20, ct);
+    }
+
     /// <summary>Two free drives of the same kind and size among the extra drives (9+): the ones --size-mib sizes.</summary>
     private static IReadOnlyList<JsonElement> PickDrives(TestNas nas)
     {

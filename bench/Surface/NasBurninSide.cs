@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -90,6 +91,45 @@ internal sealed class NasBurninSide : IDisposable
         return new NasBurninResult(
             sw.Elapsed, exec - startedUtc, ended - exec, stage.FinishedAt - stage.StartedAt,
             run.Result, stage.State, stage.Summary, stage.LogText, refreshes);
+    }
+
+    /// <summary>
+    /// A SurfaceValidate run whose runner is killed (kill -9) once badblocks is halfway through the second
+    /// pattern's write phase, refreshed until the engine calls it Interrupted, then resumed from its checkpoint
+    /// (the engine path of Resume-BurninRun) and refreshed until final. Returns its work time (start to kill,
+    /// plus resume to final) and the block the resume continued from.
+    /// </summary>
+    public async Task<(TimeSpan Work, long CutBlock, long Blocks)> RunCutAndResumeAsync(long driveId, CancellationToken ct)
+    {
+        var plan = Plan(driveId);
+        var repo = new RunRepository(_store);
+        var sw = Stopwatch.StartNew();
+        var run = (await _service.StartAsync(_host, new[] { plan }, Actor.OsUser(), ct)).Single();
+        var dir = Path.Combine(_host.WorkDir, "runs", plan.Spec.RemoteId);
+        var sd = Path.Combine(dir, "stages", "1");
+        while (File.Exists(Path.Combine(sd, "bbstate")) ? File.ReadAllText(Path.Combine(sd, "bbstate")).Split(' ') is var st && !(st[0] == "3" && double.Parse(st[3], CultureInfo.InvariantCulture) >= 50) : true)
+            await Task.Delay(50, ct);
+        Process.Start("kill", new[] { "-9", File.ReadAllText(Path.Combine(dir, "pid")).Trim() })!.WaitForExit();
+        var beforeKill = sw.Elapsed;
+        while (!RunStates.IsFinal(run.State))
+        {
+            await _service.RefreshAsync(_host, _settings, ct);
+            run = repo.Query(new RunQuery(RunIds: new[] { run.Id })).Single();
+        }
+        var cp = File.ReadAllLines(Path.Combine(sd, "checkpoint")).Select(l => l.Split(' ', 2)).Where(p => p.Length == 2).GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.First()[1]);
+        var resumedAt = sw.Elapsed;
+        var drive = _planner.LoadDrive(driveId);
+        var (resumed, refused) = await new RunResumer(_store).ResumeAsync(_host, new[] { new ResumePlan(run, drive, null, null) }, Actor.OsUser(), ct);
+        if (refused.Count > 0) throw new InvalidOperationException("the resume was refused: " + refused[0].Reason);
+        run = resumed.Single();
+        while (!RunStates.IsFinal(run.State))
+        {
+            await Task.Delay(500, ct);
+            await _service.RefreshAsync(_host, _settings, ct);
+            run = repo.Query(new RunQuery(RunIds: new[] { run.Id })).Single();
+        }
+        if (run.Result != RunResults.Pass) throw new InvalidOperationException($"the resumed run ended {run.Result}: {string.Join("; ", run.Reasons)}");
+        return (beforeKill + (sw.Elapsed - resumedAt), long.Parse(cp["block"], CultureInfo.InvariantCulture), long.Parse(cp["blocks"], CultureInfo.InvariantCulture));
     }
 
     public void Dispose()

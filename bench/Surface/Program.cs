@@ -35,6 +35,11 @@ try
     Console.WriteLine($"  sandbox: {nas.StateDir} (if this process is killed with -9: bash tests/testnas/stop.sh {nas.StateDir})");
     cts.Token.ThrowIfCancellationRequested();
     Directory.CreateDirectory(outDir);
+    if (options.ResumeRounds > 0)
+    {
+        await Bench.ResumeCostAsync(nas, options, cts.Token);
+        return 0;
+    }
     var report = await Bench.RunAsync(nas, options, outDir, cts.Token);
     report.Print(Console.Out);
     return 0;
@@ -59,11 +64,16 @@ namespace NasBurnin.Bench.Surface
 {
     internal sealed record Options(int Rounds, int SizeMib, int RunnerPollSeconds, int PollMs, bool RefreshDuringScan)
     {
+        /// <summary>--resume-cost N: N rounds of an uninterrupted pass against a cut-and-resumed one (ResumeCost), instead of the rounds above.</summary>
+        public int ResumeRounds { get; init; }
+        /// <summary>--throttle-mibps M: the disk speed the resume-cost drive is throttled to.</summary>
+        public int ThrottleMibps { get; init; } = 64;
+
         /// <summary>Drives 9 and 11 are the same kind (Sata HDD, sata-hdd-wd.json) and get --size-mib.</summary>
         public const int Drives = 11;
 
         private const string Usage =
-            "usage: dotnet run -c Release --project bench/Surface -- [--rounds N] [--size-mib M] [--runner-poll-seconds S] [--poll-ms MS] [--refresh-during-scan]";
+            "usage: dotnet run -c Release --project bench/Surface -- [--rounds N] [--size-mib M] [--runner-poll-seconds S] [--poll-ms MS] [--refresh-during-scan] [--resume-cost N [--throttle-mibps M]]";
 
         public static Options? Parse(string[] args)
         {
@@ -86,6 +96,8 @@ namespace NasBurnin.Bench.Surface
                         "--runner-poll-seconds" => o with { RunnerPollSeconds = Next(1, 600) },
                         "--poll-ms" => o with { PollMs = Next(50, 60000) },
                         "--refresh-during-scan" => o with { RefreshDuringScan = true },
+                        "--resume-cost" => o with { ResumeRounds = Next(1, 50) },
+                        "--throttle-mibps" => o with { ThrottleMibps = Next(1, 4096) },
                         "-h" or "--help" => throw new ArgumentException("help"),
                         _ => throw new ArgumentException($"unknown argument {name}"),
                     };

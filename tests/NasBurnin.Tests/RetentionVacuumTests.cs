@@ -63,7 +63,7 @@ public class RetentionVacuumTests
         using var dir = new TempDir();
         var db = dir.File("burnin.db");
         using (new PsSession(storePath: db)) { }
-        // A store as the NasBurnin before schema step 5 made it: no auto-vacuum, schema version 4.
+        // A store as the NasBurnin before schema step 6 made it: no auto-vacuum, schema version 5.
         Sqlite3.Exec(db, $"PRAGMA auto_vacuum = NONE; VACUUM; PRAGMA user_version = {StoreSchema.Latest - 1};");
         Sqlite3.AddStages(db, count: 5, logBytes: 100_000, daysAgo: 60);
 

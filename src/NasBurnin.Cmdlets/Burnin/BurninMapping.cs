@@ -25,6 +25,7 @@ internal static class BurninMapping
             CurrentStage = current?.Stage.ToString(),
             Progress = RunProgress.Overall(r, mine),
             Stages = mine.Select(s => s.Stage.ToString()).ToArray(),
+            ResumeCount = r.ResumeCount,
             CreatedAt = r.CreatedAt.UtcDateTime,
             StartedAt = r.StartedAt?.UtcDateTime,
             FinishedAt = r.FinishedAt?.UtcDateTime,

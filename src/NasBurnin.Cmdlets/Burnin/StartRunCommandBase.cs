@@ -128,7 +128,7 @@ public abstract class StartRunCommandBase : BurninCmdlet
     };
 
     /// <summary>A placeholder shell for planning, which never talks to the host.</summary>
-    private sealed class NoShell : IRemoteShell
+    internal sealed class NoShell : IRemoteShell
     {
         public static readonly NoShell Instance = new();
         public string HostName => "";

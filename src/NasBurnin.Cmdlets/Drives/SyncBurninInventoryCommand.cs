@@ -45,11 +45,14 @@ public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
         var clocks = new ConcurrentDictionary<long, Stopwatch>();
         TimeSpan Elapsed(HostRecord h) => clocks.TryGetValue(h.Id, out var w) ? w.Elapsed : TimeSpan.Zero;
 
+        var source = Actor.CurrentSource();
         HostFanOut.Run(this, Targets,
             async (host, shell, ct) =>
             {
                 var refresh = await InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct).ConfigureAwait(false);
                 await new BurninService(store, InventorySmartReader.Instance).RefreshAsync(BurninHosts.Context(host, settings, shell), settings, ct).ConfigureAwait(false);
+                // Set-BurninConfig -AutoResume $true: Interrupted runs whose drives pass every check go on by themselves.
+                await new RunResumer(store).AutoResumeAsync(BurninHosts.Context(host, settings, shell), settings, source, ct).ConfigureAwait(false);
                 if (clocks.TryGetValue(host.Id, out var w)) w.Stop();
                 return refresh;
             },

@@ -37,6 +37,9 @@ public sealed class SetBurninConfigCommand : BurninCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public int? RunnerPollSeconds { get; set; }
 
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public bool? AutoResume { get; set; }
+
     /// <summary>Write the resulting configuration to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }

@@ -11,6 +11,7 @@ public sealed class BurninConfig
     public int MaxParallelRuns { get; init; }
     public double StallHours { get; init; }
     public int RunnerPollSeconds { get; init; }
+    public bool AutoResume { get; init; }
     public string StorePath { get; init; } = "";
 
     internal static BurninConfig From(NasBurnin.Engine.Store.BurninSettings s, string storePath) => new()
@@ -23,6 +24,7 @@ public sealed class BurninConfig
         MaxParallelRuns = s.MaxParallelRuns,
         StallHours = s.StallHours,
         RunnerPollSeconds = s.RunnerPollSeconds,
+        AutoResume = s.AutoResume,
         StorePath = storePath,
     };
 }

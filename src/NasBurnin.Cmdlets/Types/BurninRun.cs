@@ -21,6 +21,8 @@ public sealed class BurninRun
     /// <summary>Overall percent of the run, counting each stage equally.</summary>
     public double Progress { get; init; }
     public string[] Stages { get; init; } = Array.Empty<string>();
+    /// <summary>How many times the run was resumed after an interruption (Resume-BurninRun).</summary>
+    public int ResumeCount { get; init; }
     public DateTime CreatedAt { get; init; }
     public DateTime? StartedAt { get; init; }
     public DateTime? FinishedAt { get; init; }

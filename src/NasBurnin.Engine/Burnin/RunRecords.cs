@@ -27,7 +27,11 @@ public static class RunResults
 public sealed record RunRecord(
     long Id, long DriveId, long? HostId, string HostName, string Device, string? Serial, string Profile,
     string State, string Result, IReadOnlyList<string> Reasons, string Operator, string? RemoteId, string? WorkDir,
-    int? QueuePosition, int EventsSeen, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+    int? QueuePosition, int EventsSeen, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
+{
+    /// <summary>How many times the run was resumed after an interruption.</summary>
+    public int ResumeCount { get; init; }
+}
 
 public sealed record StageRecord(
     long Id, long RunId, int Ordinal, StageKind Stage, string State, double? Progress, int? Phase, int? Phases,

@@ -72,7 +72,10 @@ public sealed class RunRepository
                 r.GetString(r.GetOrdinal("profile")), r.GetString(r.GetOrdinal("state")), r.NullableString("result") ?? RunResults.Running,
                 ReadReasons(r.NullableString("reasons")), r.GetString(r.GetOrdinal("operator")), r.NullableString("remote_id"),
                 r.NullableString("work_dir"), (int?)r.NullableInt64("queue_position"), (int)(r.NullableInt64("events_seen") ?? 0),
-                StoreTime.Parse(r.GetString(r.GetOrdinal("created_at"))), r.NullableTime("started_at"), r.NullableTime("finished_at")));
+                StoreTime.Parse(r.GetString(r.GetOrdinal("created_at"))), r.NullableTime("started_at"), r.NullableTime("finished_at"))
+            {
+                ResumeCount = (int)(r.NullableInt64("resume_count") ?? 0),
+            });
         }
         return list;
     }

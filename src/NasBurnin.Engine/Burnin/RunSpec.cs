@@ -43,10 +43,11 @@ public sealed record RunSpec
             ("NB_STAGES", string.Join(' ', Stages)),
             ("NB_WORK", RemoteNames.RequireSafePath(WorkDir, "work folder")),
             ("NB_MAX_PARALLEL", Int(MaxParallel)),
-            ("NB_QUEUE_POLL", Int(Math.Min(5, PollSeconds))),
             ("NB_POLL", Int(PollSeconds)),
             ("NB_TICK", Int(Math.Min(5, PollSeconds))),
             ("NB_HEAT_EVERY", Int(PollSeconds)),
+            // A surface stage's checkpoint (for Resume-BurninRun): once a minute, more often when the runner polls faster.
+            ("NB_CHECKPOINT_EVERY", Int(Math.Clamp(2 * PollSeconds, 1, 60))),
             ("NB_TEMP_LIMIT", Int(TemperatureLimitC)),
             ("NB_TIMEOUT_SHORT", Int((int)ShortTimeout.TotalSeconds)),
             ("NB_TIMEOUT_CONVEYANCE", Int((int)ConveyanceTimeout.TotalSeconds)),

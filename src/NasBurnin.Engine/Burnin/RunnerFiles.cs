@@ -20,7 +20,7 @@ public static class RunnerFiles
     {
         var asm = typeof(RunnerFiles).Assembly;
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in new[] { "runner.sh", "runctl.sh", "selftest.sh", "jsonflat.awk", "selftestlog.awk", "bbprogress.awk" })
+        foreach (var name in new[] { "runner.sh", "runctl.sh", "selftest.sh", "surface.sh", "jsonflat.awk", "selftestlog.awk", "bbprogress.awk" })
         {
             using var s = asm.GetManifestResourceStream("NasBurnin.Runner." + name)
                 ?? throw new InvalidOperationException("The runner file " + name + " is missing from the engine assembly.");

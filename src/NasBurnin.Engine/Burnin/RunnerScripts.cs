@@ -30,16 +30,7 @@ public static class RunnerScripts
     {
         var w = PosixShell.Quote(RemoteNames.RequireSafePath(workDir, "work folder"));
         var bin = PosixShell.Quote(InstallDir(workDir));
-        var sb = new StringBuilder();
-        sb.Append("set -e\numask 077\n");
-        sb.Append($"mkdir -p {w}/runs {w}/queue {w}/slots {bin}\n");
-        foreach (var (name, text) in RunnerFiles.Files)
-        {
-            var target = PosixShell.Quote($"{InstallDir(workDir)}/{name}");
-            sb.Append($"if [ ! -s {target} ]; then cat > {target}.tmp$$ <<'{FileEnd}'\n{text.TrimEnd('\n')}\n{FileEnd}\nmv -f {target}.tmp$$ {target}; fi\n");
-        }
-        // Without setsid the runner has no process group of its own and refuses destructive stages.
-        sb.Append("if command -v setsid >/dev/null 2>&1; then DETACH=setsid; else DETACH=; fi\n");
+        var sb = Install(workDir);
         foreach (var run in runs)
         {
             var dir = PosixShell.Quote($"{workDir}/runs/{run.RemoteId}");
@@ -50,6 +41,83 @@ public static class RunnerScripts
             // Atomic, like every file the status script reads: an empty pid file would read as a dead runner.
             sb.Append($"echo $! > {dir}/pid.tmp && mv -f {dir}/pid.tmp {dir}/pid\n");
             sb.Append($"echo \"@@STARTED {run.RemoteId} $!\"\n");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The start of the scripts that launch runners: the work folders, the runner installed when this
+    /// version's is missing, and DETACH (setsid where the host has it: without it the runner has no
+    /// process group of its own and refuses destructive stages).
+    /// </summary>
+    private static StringBuilder Install(string workDir)
+    {
+        var w = PosixShell.Quote(RemoteNames.RequireSafePath(workDir, "work folder"));
+        var bin = PosixShell.Quote(InstallDir(workDir));
+        var sb = new StringBuilder();
+        sb.Append("set -e\numask 077\n");
+        sb.Append($"mkdir -p {w}/runs {w}/queue {w}/slots {bin}\n");
+        foreach (var (name, text) in RunnerFiles.Files)
+        {
+            var target = PosixShell.Quote($"{InstallDir(workDir)}/{name}");
+            sb.Append($"if [ ! -s {target} ]; then cat > {target}.tmp$$ <<'{FileEnd}'\n{text.TrimEnd('\n')}\n{FileEnd}\nmv -f {target}.tmp$$ {target}; fi\n");
+        }
+        sb.Append("if command -v setsid >/dev/null 2>&1; then DETACH=setsid; else DETACH=; fi\n");
+        return sb;
+    }
+
+    /// <summary>
+    /// Resumes Interrupted runs where their checkpoints left them, each only when nothing of the old run is
+    /// alive (the runner and every process of its group, e.g. an orphaned badblocks: a resume never adds a
+    /// second writer) and the drive at <see cref="ResumeTarget.Device"/> answers with the run's serial and WWN.
+    /// Then the run's <c>resume</c> file overrides the spec (device now, resume count, unlock), its
+    /// Interrupted stages go back to Pending (Passed ones are kept), and a new runner takes its place in the
+    /// host's queue. Prints <c>@@RESUMED id</c> with <c>@@CHECKPOINT id ...</c> lines, or
+    /// <c>@@REFUSED id reason</c>, when nothing was changed.
+    /// </summary>
+    public static string Resume(string workDir, IReadOnlyList<ResumeTarget> runs)
+    {
+        var w = PosixShell.Quote(RemoteNames.RequireSafePath(workDir, "work folder"));
+        var sb = Install(workDir);
+        sb.Append("set +e\n").Append(RunControl).Append($"W={w}\nB={PosixShell.Quote(InstallDir(workDir))}\n");
+        sb.Append("""
+            g() { awk -F '\t' -v p="$1" '$1 == p { print $2; exit }' "$R/resume.flat"; }
+            resume() {
+              R="$W/runs/$1"
+              if [ ! -d "$R" ]; then echo "@@REFUSED $1 the run's files are gone from the host (its work folder was cleared)"; return; fi
+              st=$(cat "$R/state" 2>/dev/null)
+              if [ "$st" != Interrupted ]; then echo "@@REFUSED $1 the run is ${st:-in no state} on the host, not Interrupted"; return; fi
+              nb_runner "$R"
+              if [ "$NB_LIVE" = 1 ]; then echo "@@REFUSED $1 its runner (pid $NB_PID) is still alive"; return; fi
+              if ! nb_end_run "$R"; then echo "@@REFUSED $1 processes of the interrupted run are still alive after SIGKILL: $NB_DESC"; return; fi
+              "$5" -j -x "$2" 2>/dev/null | awk -f "$B/jsonflat.awk" > "$R/resume.flat"
+              serial=$(g .serial_number)
+              if [ "$serial" != "$3" ]; then rm -f "$R/resume.flat"; echo "@@REFUSED $1 $2 answers with serial '${serial:-none}', not $3"; return; fi
+              wwn="$(g .wwn.naa) $(g .wwn.oui) $(g .wwn.id)"
+              if [ -n "$4" ] && [ "$wwn" != "  " ] && [ "$wwn" != "$4" ]; then rm -f "$R/resume.flat"; echo "@@REFUSED $1 $2 answers with WWN '$wwn', not '$4'"; return; fi
+              rm -f "$R/resume.flat" "$R/pid" "$R/pid.start"
+              cat > "$R/resume.tmp" && mv -f "$R/resume.tmp" "$R/resume"
+              for s in "$R"/stages/*; do
+                [ -f "$s/checkpoint" ] && echo "@@CHECKPOINT $1 stage ${s##*/}: $(grep -v '^bad ' "$s/checkpoint" | tr '\n' ' ')bad blocks $(grep -c '^bad ' "$s/checkpoint")"
+                [ "$(cat "$s/state" 2>/dev/null)" = Interrupted ] || continue
+                rm -f "$s/finished" "$s/summary"; echo Pending > "$s/state.tmp" && mv -f "$s/state.tmp" "$s/state"
+              done
+              rm -f "$R/finished"
+              : > "$W/queue/$1"
+              echo Queued > "$R/state.tmp" && mv -f "$R/state.tmp" "$R/state"
+              $DETACH nohup /bin/sh "$B/runner.sh" "$R" </dev/null >/dev/null 2>&1 &
+              echo $! > "$R/pid.tmp" && mv -f "$R/pid.tmp" "$R/pid"
+              echo "@@RESUMED $1"
+            }
+
+            """);
+        foreach (var r in runs)
+        {
+            var resume = new StringBuilder();
+            foreach (var (name, value) in new[] { ("NB_DEVICE", RemoteNames.RequireDevicePath(r.Device)), ("NB_RESUME", r.ResumeNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("NB_UNLOCKED_ROLE", r.UnlockedRole ?? "") })
+                resume.Append(name).Append('=').Append(PosixShell.Quote(value)).Append('\n');
+            sb.Append(PosixShell.Join("resume", r.RemoteId, r.Device, r.Serial, RunSpec.WwnTriple(r.Wwn), r.Smartctl));
+            sb.Append($" <<'{SpecEnd}'\n{resume}{SpecEnd}\n");
         }
         return sb.ToString();
     }
@@ -76,7 +144,7 @@ public static class RunnerScripts
               nb_runner "$R"; alive=$NB_LIVE
               # No pid yet: the start script is still between writing the state and the pid. Only a run
               # that has had no pid for minutes is taken for dead.
-              [ -z "$NB_PID" ] && [ -n "$(find "$R/spec" -mmin -5 2>/dev/null)" ] && alive=1
+              [ -z "$NB_PID" ] && [ -n "$(find "$R/spec" "$R/resume" -mmin -5 2>/dev/null)" ] && alive=1
               if [ "$alive" = 0 ] && { [ "$st" = Running ] || [ "$st" = Queued ]; }; then
                 if nb_end_run "$R"; then
                   nb_mark "$R" Interrupted "interrupted: the runner stopped without finishing (killed, or the host restarted)"
@@ -144,3 +212,6 @@ public static class RunnerScripts
         return sb.ToString();
     }
 }
+
+/// <summary>One Interrupted run to resume: where its drive answers now, and who it must be.</summary>
+public sealed record ResumeTarget(string RemoteId, string Device, string Serial, string? Wwn, string Smartctl, int ResumeNumber, string? UnlockedRole);

@@ -9,4 +9,8 @@ public sealed record BurninSettings(
     string HostWorkDir,
     int MaxParallelRuns,
     double StallHours,
-    int RunnerPollSeconds);
+    int RunnerPollSeconds)
+{
+    /// <summary>Sync-BurninInventory resumes Interrupted runs whose drives pass every check.</summary>
+    public bool AutoResume { get; init; }
+}

@@ -9,7 +9,7 @@ namespace NasBurnin.Engine.Store;
 /// </summary>
 internal static class Migrations
 {
-    private static readonly string[] Steps = { SchemaV1.Sql, SchemaSnapshotsOncePerRun.Sql, SchemaPowerModeAndHealthRules.Sql, SchemaReportsAndNotifications.Sql, SchemaIncrementalVacuum.Sql };
+    private static readonly string[] Steps = { SchemaV1.Sql, SchemaSnapshotsOncePerRun.Sql, SchemaPowerModeAndHealthRules.Sql, SchemaReportsAndNotifications.Sql, SchemaResumeCount.Sql, SchemaIncrementalVacuum.Sql };
 
     public static int Latest => Steps.Length;
 

@@ -29,6 +29,9 @@ public sealed class SettingDefinition
         new(name, typeof(int), def, $"a whole number from {min} to {max}",
             v => v is int i && i >= min && i <= max ? null : "out of range", description);
 
+    internal static SettingDefinition Bool(string name, bool def, string description) =>
+        new(name, typeof(bool), def, "$true or $false", v => v is bool ? null : "not a boolean", description);
+
     internal static SettingDefinition Number(string name, double def, double min, double max, string description) =>
         new(name, typeof(double), def, $"a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}",
             v => v is double d && !double.IsNaN(d) && d >= min && d <= max ? null : "out of range", description);
@@ -93,9 +96,12 @@ public static class SettingDefinitions
     public static readonly SettingDefinition RunnerPollSeconds =
         SettingDefinition.Int(nameof(RunnerPollSeconds), 30, 1, 600, "How often the runner on a NAS checks self-tests and drive temperature.");
 
+    public static readonly SettingDefinition AutoResume =
+        SettingDefinition.Bool(nameof(AutoResume), false, "Whether Sync-BurninInventory resumes Interrupted runs whose drives pass every check (audited under the operator who started the run).");
+
     public static IReadOnlyList<SettingDefinition> All { get; } = new[]
     {
-        LogRetentionDays, BackupKeep, PollIntervalMinutes, TemperatureLimitC, HostWorkDir, MaxParallelRuns, StallHours, RunnerPollSeconds,
+        LogRetentionDays, BackupKeep, PollIntervalMinutes, TemperatureLimitC, HostWorkDir, MaxParallelRuns, StallHours, RunnerPollSeconds, AutoResume,
     };
 
     public static SettingDefinition Find(string name) =>

@@ -29,7 +29,10 @@ public sealed class SettingsRepository
             (string)V(SettingDefinitions.HostWorkDir),
             (int)V(SettingDefinitions.MaxParallelRuns),
             (double)V(SettingDefinitions.StallHours),
-            (int)V(SettingDefinitions.RunnerPollSeconds));
+            (int)V(SettingDefinitions.RunnerPollSeconds))
+        {
+            AutoResume = (bool)V(SettingDefinitions.AutoResume),
+        };
     }
 
     /// <summary>

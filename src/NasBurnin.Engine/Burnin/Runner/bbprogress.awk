@@ -2,7 +2,8 @@
 # backspaces) and turns them into a progress figure and a compact log.
 # Input: one chunk (RS is a byte that never occurs). Only bytes up to the last separator
 # (\b \r \n) are consumed, so a header split across two chunks is read whole next time.
-# Vars in: phase, pattern, kind, pct, errors (state carried between chunks), logfile.
+# Vars in: phase, pattern, kind, pct, errors (state carried between chunks), logfile; ro=1 for a
+# read-only call with a pattern (a resume's verify), whose "Testing with pattern" header starts a verify.
 # Output: "consumed N" then "state phase pattern kind pct errors".
 BEGIN { RS = "\001"; bs = sprintf("%c", 8) }
 { s = s $0 }
@@ -19,9 +20,9 @@ END {
             print "Testing with random pattern" >> logfile
             line = substr(line, RSTART + RLENGTH)
         } else if (match(line, /Testing with pattern [^:]*:/)) {
-            phase++; kind = "write"; pct = 0
+            phase++; kind = ro ? "verify" : "write"; pct = 0
             pattern = substr(line, RSTART + 21, RLENGTH - 22)
-            print "Testing with pattern " pattern >> logfile
+            print (ro ? "Verifying (read-only) pattern " : "Testing with pattern ") pattern >> logfile
             line = substr(line, RSTART + RLENGTH)
         } else if (match(line, /Reading and comparing:/)) {
             phase++; kind = "verify"; pct = 0

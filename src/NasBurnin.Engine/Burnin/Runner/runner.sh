@@ -7,7 +7,10 @@
 #   state (Queued|Running|Finished|Aborted)  pid  pid.start  current  started  finished  events
 #   smart-pre.json  smart-post.json
 # Self-tests (when one has ended, and its result) are in selftest.sh.
-#   stages/N/{state,started,finished,summary,progress,log,badblocks.txt,temps}
+#   stages/N/{state,started,finished,summary,progress,log,badblocks.txt,temps,checkpoint}
+# A run resumed by Resume-BurninRun (after it was Interrupted) also has RUNDIR/resume (sourced after the
+# spec: NB_RESUME, the device the drive answers at now, its unlock); its Passed stages are kept and a
+# surface stage continues from stages/N/checkpoint (surface.sh).
 # A runner killed without a chance to clean up (kill -9, a NAS reboot) leaves state=Running with a
 # dead pid: the engine's status script ends what is left of its process group (runctl.sh) and only
 # then reports the stage Interrupted.
@@ -16,7 +19,10 @@ RUN=$1
 BIN=$(cd "$(dirname "$0")" && pwd)
 . "$BIN/runctl.sh"
 . "$BIN/selftest.sh"
+. "$BIN/surface.sh"
 . "$RUN/spec"
+# A resumed run (Resume-BurninRun): NB_RESUME (how many resumes), the drive's device now, and its unlock.
+[ -f "$RUN/resume" ] && . "$RUN/resume"
 LC_ALL=C
 export LC_ALL
 PATH=$PATH:/usr/sbin:/sbin:/usr/local/sbin
@@ -24,6 +30,8 @@ export PATH
 
 SD=$RUN
 CHILD=
+TICKER=
+TICKED=0
 SELFTEST_RUNNING=0
 SLOT=
 
@@ -98,7 +106,8 @@ acquire_slot() {
                 [ "$NB_LIVE" = 0 ] && rm -f "$NB_WORK/queue/$oldest"
             fi
         fi
-        sleep "$NB_QUEUE_POLL"
+        # Every second: a queued run takes a freed slot (or one whose runner died) within a second.
+        sleep 1
     done
 }
 
@@ -261,76 +270,45 @@ heat_check() {
 
 # ---- SMART self-tests: selftest.sh (sourced above)
 
-# ---- surface validation: badblocks in write mode, progress compacted at the source
-bb_consume() {
-    local size c st overall
-    size=$(wc -c < "$SD/bb.raw" | tr -d ' ')
-    if [ "$size" -gt "$BB_OFF" ]; then
-        set -- $(read_state)
-        tail -c +$((BB_OFF + 1)) "$SD/bb.raw" | head -c $((size - BB_OFF)) |
-            awk -v logfile="$SD/log" -v phase="$1" -v pattern="$2" -v kind="$3" -v pct="$4" -v errors="$5" -f "$BIN/bbprogress.awk" > "$SD/bb.parse"
-        c=$(awk '$1 == "consumed" { print $2 }' "$SD/bb.parse")
-        BB_OFF=$((BB_OFF + ${c:-0}))
-        st=$(awk '$1 == "state" { print $2, $3, $4, $5, $6 }' "$SD/bb.parse")
-        [ -n "$st" ] && put "$SD/bbstate" "$st"
-    fi
-    # Written on every tick, new bytes or not: a paused badblocks prints nothing, but the pause must show.
-    set -- $(read_state)
-    overall=$(awk -v ph="$1" -v p="$4" -v n="$BB_PHASES" 'BEGIN { if (ph < 1) { print 0; exit } v = ((ph - 1) * 100 + p) / n; if (v > 100) v = 100; printf "%.2f", v }')
-    put "$SD/progress" "$overall $1 $BB_PHASES $2 $3 $5 $PAUSED"
+# The runner waits on its child (badblocks, nvme format) with `wait`, so it sees the child end the moment
+# it does, not at its next tick. A ticker process sends USR1 every NB_TICK s; the trapped signal ends
+# the wait early (TICKED=1) for the periodic work: progress, heat guard, checkpoint.
+start_ticker() {
+    ( trap 'kill "$nb_sleep" 2>/dev/null; exit 0' TERM
+      while :; do
+          sleep "$NB_TICK" & nb_sleep=$!
+          wait "$nb_sleep"
+          kill -USR1 $$ 2>/dev/null || exit 0   # the runner is gone: so is the ticker
+      done ) </dev/null >/dev/null 2>&1 &
+    TICKER=$!
 }
 
-read_state() { cat "$SD/bbstate" 2>/dev/null || echo "0 - - 0 0/0/0"; }
+stop_ticker() {
+    [ -n "$TICKER" ] && { kill -TERM "$TICKER" 2>/dev/null; wait "$TICKER" 2>/dev/null; }
+    TICKER=
+}
 
-surface() {
-    local ticks rc bad hc
-    preflight || return
-    BB_PHASES=8
-    set -- -b "$NB_BB_BLOCK" -c "$NB_BB_CHUNK" -w -s -v -o "$SD/badblocks.txt"
-    if [ "$NB_BB_PATTERN" = random ]; then set -- "$@" -t random; BB_PHASES=2; fi
-    : > "$SD/badblocks.txt"; : > "$SD/bb.raw"; BB_OFF=0
-    log "badblocks $* $NB_DEVICE"
-    # stderr straight into a file: badblocks writes it unbuffered, so progress is never held in a pipe.
-    "$NB_BADBLOCKS" "$@" "$NB_DEVICE" >>"$SD/bb.out" 2>>"$SD/bb.raw" &
-    CHILD=$!
-    event destructive_started "badblocks on $NB_DEVICE"
-    ticks=0
-    while alive "$CHILD"; do
-        sleep "$NB_TICK"
-        bb_consume
-        ticks=$((ticks + NB_TICK))
-        if [ "$ticks" -ge "$NB_HEAT_EVERY" ]; then
-            ticks=0
-            heat_check
-            hc=$?
-            if [ "$hc" = 2 ] || [ "$hc" = 3 ]; then
-                kill -CONT "$CHILD" 2>/dev/null; kill -TERM "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null; CHILD=
-                bb_consume
-                [ "$hc" = 2 ] && { RESULT=Failed; SUMMARY="overheat: the drive reached the abort limit $((NB_TEMP_LIMIT + 5)) C"; }
-                return
-            fi
-        fi
-    done
+# wait_child: waits for CHILD. Returns 0 with CHILD_RC once it has ended, 1 when a tick came first.
+wait_child() {
+    local rc rc2
+    TICKED=0
     wait "$CHILD"; rc=$?
-    CHILD=
-    bb_consume
-    # The last progress may sit after the final separator; the pass summary always ends a line.
-    cat "$SD/bb.out" >> "$SD/log" 2>/dev/null
-    bad=$(grep -c . "$SD/badblocks.txt" 2>/dev/null); bad=${bad:-0}
-    rm -f "$SD/bb.raw" "$SD/bb.parse"
-    event destructive_finished "badblocks exit $rc, $bad bad blocks"
-    if [ "$rc" = 0 ] && [ "$bad" = 0 ]; then
-        RESULT=Passed; SUMMARY="no bad blocks ($BB_PHASES phases, block size $NB_BB_BLOCK)"
-        put "$SD/progress" "100 $BB_PHASES $BB_PHASES - done 0/0/0 0"
-    elif [ "$bad" != 0 ]; then
-        RESULT=Failed; SUMMARY="$bad bad blocks: $(head -n 50 "$SD/badblocks.txt" | tr '\n' ' ')"
-    else
-        RESULT=Failed; SUMMARY="badblocks exited with $rc: $(tail -n 2 "$SD/log" | tr '\n' ' ')"
+    if alive "$CHILD"; then
+        # A wait that returned without a tick is bash reporting a stopped child (the heat pause): no busy loop.
+        [ "$TICKED" = 1 ] || sleep 1
+        return 1
     fi
+    # A trapped signal and the child's end can meet: a status above 128 may be the signal's. Asking again
+    # gives the child's own status, or 127 when the first wait had already collected it.
+    if [ "$rc" -gt 128 ]; then wait "$CHILD"; rc2=$?; [ "$rc2" = 127 ] || rc=$rc2; fi
+    CHILD_RC=$rc
+    return 0
 }
+
+# ---- surface validation: surface.sh (sourced above)
 
 nvme_format() {
-    local out rc
+    local rc
     if ! command -v "$NB_NVME" >/dev/null 2>&1; then
         log "nvme-cli not found ($NB_NVME); falling back to badblocks"
         surface
@@ -340,8 +318,12 @@ nvme_format() {
     preflight || return
     event destructive_started "nvme format on $NB_DEVICE"
     log "$NB_NVME format $NB_DEVICE -s 1 -n $NB_NSID --force"
-    out=$("$NB_NVME" format "$NB_DEVICE" -s 1 -n "$NB_NSID" --force 2>&1); rc=$?
-    log "$out"
+    # In the background and waited for: the runner sees its end at once, and a stop can end it.
+    "$NB_NVME" format "$NB_DEVICE" -s 1 -n "$NB_NSID" --force > "$SD/nvme.out" 2>&1 &
+    CHILD=$!
+    until wait_child; do :; done
+    rc=$CHILD_RC; CHILD=
+    cat "$SD/nvme.out" >> "$SD/log" 2>/dev/null; rm -f "$SD/nvme.out"
     event destructive_finished "nvme format exit $rc"
     if [ "$rc" = 0 ]; then RESULT=Passed; SUMMARY="nvme format -s 1 (user data erase) of namespace $NB_NSID completed"
     else RESULT=Failed; SUMMARY="nvme format failed with exit $rc"; fi
@@ -357,6 +339,7 @@ post_check() {
 
 # ---- main
 trap on_term TERM INT HUP
+trap 'TICKED=1' USR1
 nb_stat $$ && put "$RUN/pid.start" "$NB_T0"
 put "$RUN/pid" $$
 # Every stage has its state file before the run says Running: a runner killed from here on leaves
@@ -368,8 +351,9 @@ for st in $NB_STAGES; do
 done
 acquire_slot
 put "$RUN/state" Running
-put "$RUN/started" "$(now)"
-"$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-pre.json" 2>/dev/null
+# A resumed run keeps its first start and the SMART snapshot from before the burn-in began.
+[ -s "$RUN/started" ] || put "$RUN/started" "$(now)"
+[ -s "$RUN/smart-pre.json" ] || "$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-pre.json" 2>/dev/null
 
 failed=
 STAGE_NO=0
@@ -380,10 +364,18 @@ for st in $NB_STAGES; do
         put "$SD/state" Skipped
         continue
     fi
+    # A stage that passed before a resume is kept.
+    [ "$(cat "$SD/state" 2>/dev/null)" = Passed ] && continue
     put "$RUN/current" "$STAGE_NO"
-    put "$SD/started" "$(now)"
+    [ -s "$SD/started" ] || put "$SD/started" "$(now)"
     put "$SD/state" Running
     RESULT=Failed; SUMMARY=
+    case $st in
+        SurfaceValidate) ;;
+        # Self-tests checkpoint only that they ran: a resume starts the test again.
+        *) [ -n "${NB_RESUME:-}" ] && [ -f "$SD/checkpoint" ] && log "resume $NB_RESUME: $st starts again"
+           put "$SD/checkpoint" "kind $st" ;;
+    esac
     case $st in
         SmartShort) selftest short "$NB_TIMEOUT_SHORT" ;;
         SmartConveyance) selftest conveyance "$NB_TIMEOUT_CONVEYANCE" ;;
@@ -393,6 +385,7 @@ for st in $NB_STAGES; do
         SmartPostCheck) post_check ;;
         *) SUMMARY="unknown stage $st" ;;
     esac
+    [ "$st" = SurfaceValidate ] || rm -f "$SD/checkpoint"
     put "$SD/summary" "$SUMMARY"
     put "$SD/finished" "$(now)"
     put "$SD/state" "$RESULT"
