@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using NasBurnin.Common;
 using NasBurnin.Engine.Burnin;
-using NasBurnin.Engine.Store;
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Remote;
 
 namespace NasBurnin.Burnin;
 
@@ -29,6 +30,7 @@ public sealed class GetBurninRunCommand : BurninCmdlet
     public string? Serial { get; set; }
 
     [Parameter]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string? HostName { get; set; }
 
@@ -38,8 +40,9 @@ public sealed class GetBurninRunCommand : BurninCmdlet
 
     protected override void ProcessRecord()
     {
-        var query = new RunQuery(RunIds: RunId, States: State, Results: Result,
-            SerialLike: Serial is null ? null : AuditLog.WildcardToLike(Serial), HostName: HostName);
+        var serial = NamePatterns.Parse(this, Serial);
+        var host = NamePatterns.Parse(this, HostName);
+        var query = new RunQuery(RunIds: RunId, States: State, Results: Result, Serial: serial, HostName: host);
         var repo = new RunRepository(Store);
         if (!Offline)
         {
@@ -48,7 +51,16 @@ public sealed class GetBurninRunCommand : BurninCmdlet
             if (targets.Count > 0) BurninHosts.Refresh(this, targets);
         }
         var runs = repo.Query(query);
+        if (runs.Count == 0) ReportUnknownNames(serial, host);
         var stages = repo.Stages(runs.Select(r => r.Id).ToList(), includeLog: false);
         foreach (var r in runs) WriteObject(BurninMapping.Run(r, stages));
+    }
+
+    /// <summary>With no run to show, a plain -HostName or -Serial that names nothing known is an error naming it.</summary>
+    private void ReportUnknownNames(Wildcard? serial, Wildcard? host)
+    {
+        if (host is { HasWildcards: false } && Terminating(() => new HostRepository(Store).ListNamed(host.Literal!), host.Literal).Count == 0)
+            WriteError(ErrorRecords.From(HostErrors.NotFound(host.Literal!, null), host.Literal));
+        if (serial is not null) DriveLookup.ReportUnknownSerial(this, serial);
     }
 }

@@ -1,3 +1,4 @@
+using NasBurnin.Engine.Common;
 namespace NasBurnin.Engine.Burnin;
 
 /// <summary>Run states. Queued and Stalled are Running's neighbours: a queued run waits for a slot on
@@ -34,8 +35,8 @@ public sealed record StageRecord(
     string? Pattern, bool Paused, string? Summary, string? LogText, string Operator,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? LastProgressAt, string? Serial, string HostName);
 
-/// <summary>Filters for reading runs; null means any.</summary>
+/// <summary>Filters for reading runs; null means any. Serial and HostName are PowerShell wildcards.</summary>
 public sealed record RunQuery(
     IReadOnlyCollection<long>? RunIds = null, IReadOnlyCollection<string>? States = null,
-    IReadOnlyCollection<string>? Results = null, string? SerialLike = null, string? HostName = null,
+    IReadOnlyCollection<string>? Results = null, Wildcard? Serial = null, Wildcard? HostName = null,
     bool UnfinishedOnly = false);
