@@ -8,6 +8,13 @@ namespace NasBurnin.Burnin;
 [OutputType(typeof(BurninRun))]
 public sealed class StartBurninRunCommand : StartRunCommandBase
 {
+    /// <summary>Drives from Get-BurninDrive.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public BurninDrive[] Drive { get; set; } = Array.Empty<BurninDrive>();
+
+    private protected override BurninDrive[] PipedDrives => Drive;
+
     /// <summary>Quick, Standard or Full.</summary>
     [Parameter]
     [ValidateSet("Quick", "Standard", "Full")]
