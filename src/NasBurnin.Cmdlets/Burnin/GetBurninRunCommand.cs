@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Burnin;
 using NasBurnin.Engine.Common;
@@ -12,6 +13,7 @@ namespace NasBurnin.Burnin;
 public sealed class GetBurninRunCommand : BurninCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
     public long[]? RunId { get; set; }
 
     /// <summary>Queued, Running, Stalled, Finished, Aborted, Interrupted.</summary>
@@ -27,11 +29,13 @@ public sealed class GetBurninRunCommand : BurninCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SerialCompleter))]
     public string? Serial { get; set; }
 
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(HostNameCompleter))]
     public string? HostName { get; set; }
 
     /// <summary>Read the store only; don't ask the hosts.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Store;
 
@@ -13,6 +14,7 @@ public sealed class GetBurninAuditEventCommand : BurninCmdlet
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AuditTypeCompleter))]
     public string[]? Type { get; set; }
 
     [Parameter]
@@ -22,6 +24,7 @@ public sealed class GetBurninAuditEventCommand : BurninCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SerialCompleter))]
     public string? Serial { get; set; }
 
     [Parameter]

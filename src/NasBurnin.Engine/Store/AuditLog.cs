@@ -49,6 +49,17 @@ public sealed class AuditLog
         return (long)cmd.ExecuteScalar()!;
     }
 
+    /// <summary>The event types the trail holds, sorted (for tab completion).</summary>
+    public IReadOnlyList<string> Types() => _store.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT DISTINCT type FROM audit_events ORDER BY type";
+        var list = new List<string>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add(r.GetString(0));
+        return (IReadOnlyList<string>)list;
+    });
+
     /// <summary>Events oldest first; with <see cref="AuditQuery.Last"/>, the newest N (still oldest first).</summary>
     public IReadOnlyList<AuditEvent> Query(AuditQuery q) => _store.Read(c =>
     {
