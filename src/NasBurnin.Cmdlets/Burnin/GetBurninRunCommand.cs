@@ -46,7 +46,8 @@ public sealed class GetBurninRunCommand : BurninCmdlet
     {
         var serial = NamePatterns.Parse(this, Serial);
         var host = NamePatterns.Parse(this, HostName);
-        var query = new RunQuery(RunIds: RunId, States: State, Results: Result, Serial: serial, HostName: host);
+        var query = new RunQuery(RunIds: RunId,
+            States: State?.Select(Enum.Parse<RunState>).ToList(), Results: Result?.Select(Enum.Parse<RunResult>).ToList(), Serial: serial, HostName: host);
         var repo = new RunRepository(Store);
         if (!Offline)
         {

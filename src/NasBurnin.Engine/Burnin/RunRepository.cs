@@ -56,8 +56,8 @@ public sealed class RunRepository
         cmd.Transaction = tx;
         var where = new List<string>();
         AddIn(cmd, where, "id", "$id", q.RunIds?.Cast<object>().ToList());
-        AddIn(cmd, where, "state", "$st", q.States?.Cast<object>().ToList());
-        AddIn(cmd, where, "result", "$rs", q.Results?.Cast<object>().ToList());
+        AddIn(cmd, where, "state", "$st", q.States?.Select(s => (object)s.ToString()).ToList());
+        AddIn(cmd, where, "result", "$rs", q.Results?.Select(s => (object)s.ToString()).ToList());
         if (q.Serial is { } serial) { where.Add(Wildcard.SqlCondition("serial", "$serial")); cmd.Parameters.AddWithValue("$serial", serial.ToGlob()); }
         if (q.HostName is { } host) { where.Add(Wildcard.SqlCondition("host_name", "$hn")); cmd.Parameters.AddWithValue("$hn", host.ToGlob()); }
         if (q.UnfinishedOnly) where.Add("state NOT IN ('Finished', 'Aborted', 'Interrupted')");
