@@ -86,7 +86,7 @@ public sealed class BurninPlanner
         var (unlockId, unlockedRole) = destructive ? CheckRole(d, actor, auditRefusals) : (null, null);
 
         // A drive whose SMART cannot be read (a LUN, a virtual disk, SMART off) cannot be judged, and may not be a drive at all.
-        if (destructive && d.Health is not ("Passed" or "Warning" or "Failed"))
+        if (destructive && d.Health is not (nameof(Inventory.SmartHealth.Passed) or nameof(Inventory.SmartHealth.Warning) or nameof(Inventory.SmartHealth.Failed)))
             throw AuditedRefusal(d, actor, auditRefusals, "DriveHealthUnknown",
                 $"{Name(d)} has SMART health Unknown" + (d.HealthReason is { } why ? $" ({why.TrimEnd('.')})" : "") +
                 ". Destructive stages need a drive whose SMART NasBurnin can read, to judge the burn-in; a LUN, virtual disk or RAID volume is no drive to burn in. " +

@@ -23,6 +23,33 @@ public enum RunResult
     Interrupted,
 }
 
+/// <summary>A stage's state, in the store and in the runner's status lines.</summary>
+public enum StageState
+{
+    Pending,
+    Running,
+    Passed,
+    Failed,
+    Skipped,
+    Aborted,
+    Interrupted,
+}
+
+/// <summary>The names of <see cref="StageState"/> as the store and the runner write them.</summary>
+public static class StageStates
+{
+    public const string Pending = nameof(StageState.Pending);
+    public const string Running = nameof(StageState.Running);
+    public const string Passed = nameof(StageState.Passed);
+    public const string Failed = nameof(StageState.Failed);
+    public const string Skipped = nameof(StageState.Skipped);
+    public const string Aborted = nameof(StageState.Aborted);
+    public const string Interrupted = nameof(StageState.Interrupted);
+
+    /// <summary>The stage is over with its work done (its whole share of the run's progress counts).</summary>
+    public static bool IsDone(string state) => state is Passed or Failed or Skipped;
+}
+
 /// <summary>The names of <see cref="RunState"/> as the store and the runner write them.</summary>
 public static class RunStates
 {

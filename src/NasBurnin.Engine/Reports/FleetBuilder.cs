@@ -54,7 +54,7 @@ internal static class FleetBuilder
         return r =>
         {
             var stages = stagesByRun.TryGetValue(r.Id, out var list) ? list : Array.Empty<StageRecord>();
-            var current = stages.FirstOrDefault(s => s.State == RunStates.Running);
+            var current = stages.FirstOrDefault(s => s.State == StageStates.Running);
             var progress = RunProgress.Overall(r, stages);
             var eta = current is null ? null : RunProgress.StageEta(current, now);
             drives.TryGetValue(r.DriveId, out var drive);
