@@ -59,6 +59,8 @@ Describe 'Tab completion from the store' -Skip:(-not $script:HaveSqlite3) {
 
     It 'offers <Command> only the drives a destructive stage may take' -ForEach @(
         @{ Command = 'Start-BurninRun -Drive '; Serials = @('WD-FREE1', 'ZB-STALE') }
+        @{ Command = 'Start-BurninRun -Profile Full -Drive '; Serials = @('WD-FREE1', 'ZB-STALE') }
+        @{ Command = 'Start-BurninRun -Profile Quick -Drive '; Serials = @('S-SYSTEM', 'WD-FREE1', 'ZA-MOUNTED', 'ZB-STALE') }
         @{ Command = 'Start-BurninStage SurfaceValidate -Drive '; Serials = @('WD-FREE1', 'ZB-STALE') }
         @{ Command = 'Start-BurninStage SmartShort -Drive '; Serials = @('S-SYSTEM', 'WD-FREE1', 'ZA-MOUNTED', 'ZB-STALE') }
     ) {

@@ -49,12 +49,20 @@ public sealed class RunnableDriveCompleter : StoreCompleter
                 d.Serial!, DriveTip.Of(d)));
     }
 
-    /// <summary>Start-BurninStage with a non-destructive -Stage, or Start-BurninRun with only such -Stage, is not destructive.</summary>
+    /// <summary>
+    /// Whether the stages asked for so far erase the drive: the -Stage given, else the -Profile's stages
+    /// (Standard when none is given yet). Anything unreadable counts as destructive.
+    /// </summary>
     private static bool Destructive(IDictionary bound)
     {
-        if (bound["Stage"] is not { } stage) return true;
-        var names = stage is IEnumerable list and not string ? list.Cast<object>().Select(o => o.ToString()) : new[] { stage.ToString() };
-        return names.Any(n => !Enum.TryParse<StageKind>(n, true, out var k) || k.IsDestructive());
+        if (bound["Stage"] is { } stage)
+        {
+            var names = stage is IEnumerable list and not string ? list.Cast<object>().Select(o => o.ToString()) : new[] { stage.ToString() };
+            return names.Any(n => !Enum.TryParse<StageKind>(n, true, out var k) || k.IsDestructive());
+        }
+        var profile = bound["Profile"]?.ToString() ?? nameof(BurninProfile.Standard);
+        return !Enum.TryParse<BurninProfile>(profile, true, out var p) ||
+               StageKinds.ForProfile(p, isNvme: false, hasConveyance: true).Any(k => k.IsDestructive());
     }
 }
 
