@@ -74,10 +74,10 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
         Assert.False((bool)stage.Properties["Paused"].Value);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_runner_killed_while_badblocks_writes_leaves_no_writer_and_a_second_start_is_refused_while_one_holds_the_drive()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         var runId = Start(s, "NBT0009", "SurfaceValidate");
         var dir = Rig.RunDir("NBT0009");
@@ -107,10 +107,10 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
         finally { holder.Kill(); holder.WaitForExit(); }
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_runner_killed_while_the_heat_guard_holds_badblocks_stopped_leaves_no_stopped_writer()
     {
-        if (Skip()) return;
+        RequireRig();
         var temp = Rig!.DriveStateFile("NBT0011", "temperature");
         File.WriteAllText(temp, "56"); // over the 55 °C limit: the first heat check pauses badblocks
         try
@@ -125,10 +125,10 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
         finally { File.WriteAllText(temp, "35"); }
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_runner_killed_during_a_self_test_leaves_nothing_of_its_group()
     {
-        if (Skip()) return;
+        RequireRig();
         File.WriteAllText(Rig!.DriveStateFile("NBT0007", "selftest_seconds"), "300");
         using var s = Rig.Session();
         var runId = Start(s, "NBT0007", "SmartLong");
@@ -141,10 +141,10 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
         KillRunnerAndCheck(s, runId, dir, o => o.Any(p => p.Comm == "sleep" && p.State == 'T'), "the runner's stopped sleep");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Stop_ends_a_heat_paused_badblocks_before_it_says_Aborted()
     {
-        if (Skip()) return;
+        RequireRig();
         var temp = Rig!.DriveStateFile("NBT0012", "temperature");
         File.WriteAllText(temp, "56");
         try
@@ -167,10 +167,10 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
         finally { File.WriteAllText(temp, "35"); }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Three_processes_refreshing_a_finished_run_at_once_store_its_snapshots_once()
     {
-        if (Skip()) return;
+        RequireRig();
         File.WriteAllText(Rig!.DriveStateFile("NBT0006", "selftest_seconds"), "1");
         long runId;
         using (var s = Rig.Session())
@@ -199,10 +199,10 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
         Assert.Equal("pre,post", Sqlite3.Exec(Rig.StorePath, $"SELECT group_concat(kind) FROM (SELECT kind FROM smart_snapshots WHERE run_id = {runId} ORDER BY id);"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_run_that_ended_on_the_host_does_not_make_its_drive_busy_before_a_refresh()
     {
-        if (Skip()) return;
+        RequireRig();
         File.WriteAllText(Rig!.DriveStateFile("NBT0010", "selftest_seconds"), "1");
         using var s = Rig.Session();
         var first = Start(s, "NBT0010", "SmartShort");
@@ -214,10 +214,10 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
         BurninRig.WaitFinished(s, (long)second.Properties["RunId"].Value);
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_confirmation_gives_a_small_drive_its_size_not_0_TB()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         s.Host.Answers.Enqueue("N"); // nothing starts
         s.Run($"{Rig.Drive("NBT0008")} | Start-BurninRun -Stage SurfaceValidate");
@@ -227,10 +227,10 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
         Assert.DoesNotContain("0 TB", prompt);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Unlocking_a_pool_member_or_a_system_drive_is_refused_naming_the_drive_and_audited()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         var e = s.Run($"{Rig.Drive("NBT0003")} | Unlock-MountedDrive -ConfirmToken 'DESTROY EXISTING DATA'").AllErrors.Single();
         Assert.Equal("DriveRoleRefused", e.FullyQualifiedErrorId.Split(',')[0]);

@@ -28,10 +28,10 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Ten_drives_with_a_limit_of_three_never_run_more_than_three_and_the_queue_drains_without_pwsh()
     {
-        if (Skip()) return;
+        RequireRig();
         // Drives no other test in this class touches (14-18 have their own stories).
         var serials = new[] { 6, 7, 8, 9, 10, 11, 12, 13, 19, 20 }.Select(i => $"NBT{i:0000}").ToArray();
         var devices = string.Join(",", serials.Select(s => $"'{Rig!.Nas.Device(s)}'"));
@@ -62,10 +62,10 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
             $"{r.Properties["Serial"].Value}: {r.Properties["Result"].Value} {string.Join("; ", (string[])r.Properties["Reasons"].Value)}"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Stopping_a_queued_run_takes_it_out_of_the_queue()
     {
-        if (Skip()) return;
+        RequireRig();
         foreach (var serial in new[] { "NBT0021", "NBT0005" }) File.WriteAllText(Rig!.DriveStateFile(serial, "selftest_seconds"), "120");
         using var s = Rig!.Session();
         s.Run($"Set-BurninHost -HostName 127.0.0.1 -Port {Rig.Nas.Port} -MaxParallelRuns 1").AssertClean();
@@ -87,10 +87,10 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
         finally { s.Run($"Set-BurninHost -HostName 127.0.0.1 -Port {Rig.Nas.Port} -MaxParallelRuns 4"); }
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_drive_whose_first_stage_fails_gets_no_destructive_stage()
     {
-        if (Skip()) return;
+        RequireRig();
         var device = Rig!.Nas.Device("NBT0017");
         Assert.Equal(0, Rig!.Nas.Shell($"printf 'NASBURNIN-MARKER' | dd of={device} bs=512 count=1 conv=notrunc,fsync status=none").ExitCode);
         File.WriteAllText(Rig!.DriveStateFile("NBT0017", "selftest_result"), "read_failure");
@@ -105,10 +105,10 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
         Assert.StartsWith("NASBURNIN-MARKER", Rig!.Nas.Shell($"head -c 16 {device}").StdOut);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Progress_through_a_full_surface_validation_never_rewinds_and_ends_at_100()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         var r = s.Run($"{Rig!.Drive("NBT0018")} | Start-BurninRun -Stage SurfaceValidate -Wait -PollSeconds 1 -Confirm:$false").AssertClean();
         var run = r.Output.Single();
@@ -125,11 +125,11 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
         Assert.Equal(8, stage.Properties["Phases"].Value);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Heat_pauses_resumes_and_then_fails_the_stage_with_overheat()
     {
-        if (Skip()) return;
-        if (!BlockThrottle.Available) { Out.WriteLine(BlockThrottle.Unavailable); return; }
+        RequireRig();
+        Skip.IfNot(BlockThrottle.Available, BlockThrottle.Unavailable);
         // At disk speed the pass outlasts the three temperature changes: the runner sees badblocks end the
         // moment it does, so on an unthrottled loop device the pass could be over before the abort limit.
         using var throttle = new BlockThrottle(Rig!.Nas.Device("NBT0016"), 32 << 20);
@@ -157,10 +157,10 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
         File.WriteAllText(temp, "35");
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_frozen_runner_is_reported_Stalled()
     {
-        if (Skip()) return;
+        RequireRig();
         File.WriteAllText(Rig!.DriveStateFile("NBT0015", "selftest_seconds"), "120");
         using var s = Rig!.Session();
         s.Run("Set-BurninConfig -StallHours 0.001").AssertClean(); // 3.6 seconds
@@ -194,10 +194,10 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
         finally { s.Run("Set-BurninConfig -StallHours 6").AssertClean(); }
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_device_held_open_exclusively_is_refused_before_any_write()
     {
-        if (Skip()) return;
+        RequireRig();
         var device = Rig!.Nas.Device("NBT0014");
         Assert.Equal(0, Rig!.Nas.Shell($"printf 'NASBURNIN-MARKER' | dd of={device} bs=512 count=1 conv=notrunc,fsync status=none").ExitCode);
         var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true };

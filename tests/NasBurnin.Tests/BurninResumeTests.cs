@@ -26,12 +26,11 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
 
     private static readonly string[] Patterns = { "0xaa", "0x55", "0xff", "0x00" };
 
-    private bool SkipAll()
+    /// <summary>Skips visibly without the sandbox or without block throttling (the phases would be too short to hold).</summary>
+    private void RequireRigAndThrottle()
     {
-        if (Skip()) return true;
-        if (BlockThrottle.Available) return false;
-        Out.WriteLine(BlockThrottle.Unavailable);
-        return true;
+        RequireRig();
+        Skip.IfNot(BlockThrottle.Available, BlockThrottle.Unavailable);
     }
 
     private static string Read(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "";
@@ -196,10 +195,10 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_write_phase_cut_by_kill_9_resumes_exactly_where_it_stopped_and_keeps_the_passed_stage()
     {
-        if (SkipAll()) return;
+        RequireRigAndThrottle();
         var device = Rig!.Nas.Device("NBT0009");
         File.WriteAllText(Rig.DriveStateFile("NBT0009", "selftest_seconds"), "1");
         var serial = Unique("NBT0009");
@@ -240,10 +239,10 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
         Assert.False(string.IsNullOrEmpty((string)audit.Properties["Operator"].Value));
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_verify_phase_cut_resumes_at_the_drives_new_device_after_it_moved()
     {
-        if (SkipAll()) return;
+        RequireRigAndThrottle();
         var device = Rig!.Nas.Device("NBT0011");
         var serial = Unique("NBT0011");
         string moved;
@@ -270,10 +269,10 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
         Assert.Contains($"it was at {device}", (string)s.Run($"Get-BurninAuditEvent -Type run_resumed -Serial {serial}").AssertClean().Output.Single().Properties["Detail"].Value);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_drive_that_answers_with_another_serial_is_refused_and_once_it_is_back_AutoResume_resumes_the_run()
     {
-        if (SkipAll()) return;
+        RequireRigAndThrottle();
         var device = Rig!.Nas.Device("NBT0007"); // 64 MiB
         var meta = Rig.DriveStateFile("NBT0007", "meta.json");
         var serial = Unique("NBT0007");
@@ -320,10 +319,10 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Bad_blocks_found_before_and_after_a_cut_are_reported_once()
     {
-        if (SkipAll()) return;
+        RequireRigAndThrottle();
         var device = Rig!.Nas.Device("NBTBAD1"); // 64 MiB, blocks 8192 and 8193 (of 16384) fail to read
         var serial = Unique("NBTBAD1");
         using var throttle = new BlockThrottle(device, 16L << 20);

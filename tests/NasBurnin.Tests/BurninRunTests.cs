@@ -23,10 +23,10 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
 
     private static string[] Reasons(PSObject run) => (string[])run.Properties["Reasons"].Value;
 
-    [Fact]
+    [SkippableFact]
     public void A_run_survives_the_session_and_the_connection_closing()
     {
-        if (Skip()) return;
+        RequireRig();
         var nas = Rig!.Nas;
         // A long self-test that outlives the first session.
         File.WriteAllText(Rig!.DriveStateFile("NBT0009", "selftest_seconds"), "10");
@@ -48,10 +48,10 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
         Assert.Contains("Completed without error", (string)stages[0].Properties["Summary"].Value);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_killed_runner_makes_the_stage_Interrupted()
     {
-        if (Skip()) return;
+        RequireRig();
         var nas = Rig!.Nas;
         File.WriteAllText(Rig!.DriveStateFile("NBT0010", "selftest_seconds"), "60");
         using var s = Rig!.Session();
@@ -71,10 +71,10 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
         Assert.Equal("Interrupted", stage.Properties["State"].Value);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Surface_validation_passes_on_a_clean_drive_and_keeps_a_small_log()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         var serial = Rig!.Nas.Drives.Single(d => d.GetProperty("sizeBytes").GetInt64() == 512L * 1024 * 1024).GetProperty("serial").GetString()!;
         var runId = Start(s, serial, "-Stage SurfaceValidate");
@@ -88,10 +88,10 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
         Assert.True(log.Length < 16 * 1024, $"a full SurfaceValidate of 512 MiB stored {log.Length} bytes of log");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Surface_validation_fails_on_a_drive_with_read_errors_and_names_the_blocks()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         var runId = Start(s, "NBTBAD1", "-Stage SurfaceValidate, SmartPostCheck");
         var run = BurninRig.WaitFinished(s, runId);
@@ -103,10 +103,10 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
         Assert.Equal("Skipped", stages[1].Properties["State"].Value); // a run stops at its first failing stage
     }
 
-    [Fact]
+    [SkippableFact]
     public void NvmeFormat_calls_nvme_format_with_the_namespace_and_falls_back_without_nvme_cli()
     {
-        if (Skip()) return;
+        RequireRig();
         var nas = Rig!.Nas;
         var nvme = nas.Drives.First(d => d.GetProperty("transport").GetString() == "Nvme").GetProperty("serial").GetString()!;
         using var s = Rig!.Session();

@@ -19,10 +19,10 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
 
     private static string Marker(string device) => ChildProcess.Run("dd", new[] { $"if={device}", "bs=4096", "count=1", "status=none" }).StdOut;
 
-    [Fact]
+    [SkippableFact]
     public void System_and_pool_member_drives_are_refused_naming_drive_and_role()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         var vda = s.Run("Get-BurninDrive | Where-Object { $_.Role -eq 'System' }").AssertClean().Output;
         Assert.NotEmpty(vda);
@@ -44,10 +44,10 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
         Assert.NotEmpty(s.Run("Get-BurninAuditEvent -Type destructive_refused").Output);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_mounted_drive_is_refused_until_unlocked_with_the_typed_token()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         var serial = "NBT0001"; // mounted ext4
         var refused = s.Run($"{Rig!.Drive(serial)} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
@@ -82,10 +82,10 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
         Assert.Equal("Free", s.Run($"{Rig!.Drive(serial)}.Role").AssertClean().Output.Single().BaseObject); // nothing is mounted now
     }
 
-    [Fact]
+    [SkippableFact]
     public void Lock_withdraws_an_unlock()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         s.Run($"{Rig!.Drive("NBT0002")} | Unlock-MountedDrive -ConfirmToken 'DESTROY EXISTING DATA'").AssertClean();
         Assert.Equal(1, s.Run($"{Rig!.Drive("NBT0002")} | Lock-BurninDrive -PassThru").AssertClean().Output.Single().BaseObject);
@@ -94,10 +94,10 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
         Assert.Single(s.Run("Get-BurninAuditEvent -Type drive_locked -Serial NBT0002").Output);
     }
 
-    [Fact]
+    [SkippableFact]
     public void WhatIf_changes_nothing_on_the_host_or_in_the_store()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         var before = RunCount(s);
         var runsDir = Path.Combine(Rig!.Nas.WorkDir, "runs");
@@ -107,10 +107,10 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
         Assert.Equal(remoteBefore, Directory.Exists(runsDir) ? Directory.GetDirectories(runsDir).Length : 0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_destructive_start_prompts_and_fails_closed_when_nobody_can_answer()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         var before = RunCount(s);
         var r = s.Run($"{Rig!.Drive("NBT0007")} | Start-BurninRun -Stage SurfaceValidate");
@@ -123,10 +123,10 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
         Assert.Equal(before, RunCount(s));
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_drive_mounted_after_the_inventory_is_refused_on_the_host()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         var device = Rig!.Nas.Device("NBT0008");
         s.Run("$d = " + Rig!.Drive("NBT0008")).AssertClean(); // inventory: Free
@@ -147,10 +147,10 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
         finally { ChildProcess.Run("umount", new[] { mnt }); }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Stop_aborts_a_running_self_test_and_is_audited()
     {
-        if (Skip()) return;
+        RequireRig();
         File.WriteAllText(Rig!.DriveStateFile("NBT0009", "selftest_seconds"), "120");
         using var s = Rig!.Session();
         var run = s.Run($"{Rig!.Drive("NBT0009")} | Start-BurninRun -Stage SmartLong -Confirm:$false").AssertClean().Output.Single();

@@ -33,10 +33,10 @@ public sealed class BurninVerdictTests : BurninTestBase, IClassFixture<BurninVer
         return (done, reasons);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Counters_that_grow_during_the_run_fail_it_even_when_SMART_says_PASSED()
     {
-        if (Skip()) return;
+        RequireRig();
         var (run, reasons) = QuickRun("NBT0009", () => File.WriteAllText(Rig!.DriveStateFile("NBT0009", "attrs"), "197 3\n5 8\n"));
         Assert.Equal("Fail", run.Properties["Result"].Value);
         Assert.Contains("Pending sectors grew from 0 to 3", reasons);
@@ -44,30 +44,30 @@ public sealed class BurninVerdictTests : BurninTestBase, IClassFixture<BurninVer
         Assert.DoesNotContain(reasons, r => r.Contains("overall health", StringComparison.Ordinal)); // smartctl still says PASSED
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_self_test_read_failure_fails_the_run()
     {
-        if (Skip()) return;
+        RequireRig();
         File.WriteAllText(Rig!.DriveStateFile("NBT0011", "selftest_result"), "read_failure");
         var (run, reasons) = QuickRun("NBT0011");
         Assert.Equal("Fail", run.Properties["Result"].Value);
         Assert.Contains(reasons, r => r.StartsWith("SmartShort:", StringComparison.Ordinal) && r.Contains("read failure", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public void An_nvme_critical_warning_fails_the_run()
     {
-        if (Skip()) return;
+        RequireRig();
         var nvme = Rig!.Nas.Drives.First(d => d.GetProperty("transport").GetString() == "Nvme").GetProperty("serial").GetString()!;
         var (run, reasons) = QuickRun(nvme, () => File.WriteAllText(Rig!.DriveStateFile(nvme, "nvme_critical_warning"), "4"));
         Assert.Equal("Fail", run.Properties["Result"].Value);
         Assert.Contains("NVMe critical warning 0x04", reasons);
     }
 
-    [Fact]
+    [SkippableFact]
     public void New_crc_errors_and_heat_only_warn()
     {
-        if (Skip()) return;
+        RequireRig();
         var (run, reasons) = QuickRun("NBT0012", () =>
         {
             File.WriteAllText(Rig!.DriveStateFile("NBT0012", "attrs"), "199 2\n");

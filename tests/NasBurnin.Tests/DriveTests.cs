@@ -37,12 +37,7 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
     private SandboxNas N => _nas!;
 
     /// <summary>True (after saying why) when this machine cannot run the sandbox.</summary>
-    private bool Skipped()
-    {
-        if (_nas is not null) return false;
-        _out.WriteLine(SandboxNas.Unavailable);
-        return true;
-    }
+    private void RequireNas() => Skip.If(_nas is null, SandboxNas.Unavailable);
 
     private PsSession Session(TempDir dir, string hostName = "127.0.0.1")
     {
@@ -115,10 +110,10 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
 
     private string SmartctlProcesses => N.StateDir + "/bin/smartctl -j -x";
 
-    [Fact]
+    [SkippableFact]
     public void Every_sandbox_drive_appears_with_the_facts_of_testnas_json_and_the_root_disk_is_System()
     {
-        if (Skipped()) return;
+        RequireNas();
         using var dir = new TempDir();
         using var s = Session(dir);
         var r = s.Run("Get-BurninDrive").AssertClean();
@@ -171,10 +166,10 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         return parent.Length > 0 ? "/dev/" + parent : source;
     }
 
-    [Fact]
+    [SkippableFact]
     public void Filters_select_by_serial_wildcard_role_and_transport_and_ids_stay_the_same()
     {
-        if (Skipped()) return;
+        RequireNas();
         using var dir = new TempDir();
         using var s = Session(dir);
         var ids = Ours(s.Run("Get-BurninDrive").AssertClean()).ToDictionary(kv => kv.Key, kv => Prop<long>(kv.Value, "DriveId"));
@@ -201,10 +196,10 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         Assert.StartsWith("ParameterArgumentValidationError", bad.FullyQualifiedErrorId);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Offline_reads_the_store_while_the_host_is_unreachable()
     {
-        if (Skipped()) return;
+        RequireNas();
         using var dir = new TempDir();
         Dictionary<string, PSObject> live;
         using (var s = Session(dir))
@@ -236,10 +231,10 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         Assert.Equal("nas-nobody-registered", unknown.TargetObject);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Broken_smartctl_answers_leave_the_drive_listed_as_Unknown_with_a_warning()
     {
-        if (Skipped()) return;
+        RequireNas();
         using var dir = new TempDir();
         using var s = Session(dir);
         RunResult r;
@@ -265,10 +260,10 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         Assert.All(fixedUp.Values, d => Assert.Equal("Passed", Str(d, "SmartHealth")));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Missing_zpool_or_smartctl_degrade_the_inventory_with_warnings()
     {
-        if (Skipped()) return;
+        RequireNas();
         using var dir = new TempDir();
         using var s = Session(dir);
         RunResult noZpool;
@@ -301,10 +296,10 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Counters_make_a_drive_Failed_or_Warning_though_smartctl_says_PASSED()
     {
-        if (Skipped()) return;
+        RequireNas();
         using var dir = new TempDir();
         using var s = Session(dir);
         Dictionary<string, PSObject> ours;
@@ -332,10 +327,10 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         Assert.All(new[] { "NBT0007", "NBT0002", "NBT0006" }, serial => Assert.False(File.Exists(Path.Combine(N.Drive(serial).GetProperty("stateDir").GetString()!, "health"))));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Unreachable_refused_and_slow_hosts_get_one_error_each_and_the_other_host_still_answers()
     {
-        if (Skipped()) return;
+        RequireNas();
         using var dir = new TempDir();
         using var refusing = new LoopbackSshd();
         using (var first = Session(dir))
@@ -376,10 +371,10 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Sync_returns_one_summary_per_host_records_the_poll_and_never_prompts()
     {
-        if (Skipped()) return;
+        RequireNas();
         using var dir = new TempDir();
         using var s = Session(dir);
         RegisterDownHost(dir.File("burnin.db"), "127.0.0.2", FreePort());
@@ -438,10 +433,10 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         Assert.Contains("HostUnreachable", all.StdOut + all.StdErr);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Ctrl_C_during_a_slow_inventory_stops_the_pipeline_and_the_smartctl_processes_on_the_host()
     {
-        if (Skipped()) return;
+        RequireNas();
         using var dir = new TempDir();
         using var s = Session(dir);
         using (State(null, "smart_delay_ms", "600000"))
@@ -460,7 +455,7 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         Assert.Single(s.Run("Get-BurninDrive -Serial NBT0001").AssertClean().Output, o => Str(o, "Device") == N.Device("NBT0001"));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("/tmp/nb;touch {0}")]
     [InlineData("/tmp/$(touch {0})")]
     [InlineData("/tmp/`touch {0}`")]
@@ -468,7 +463,7 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
     [InlineData("/tmp/../etc")]
     public void Work_dirs_with_shell_characters_are_refused_before_connecting(string template)
     {
-        if (Skipped()) return;
+        RequireNas();
         using var dir = new TempDir();
         using var s = new PsSession(storePath: dir.File("burnin.db"));
         var marker = dir.File("marker");
@@ -479,10 +474,10 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         Assert.False(File.Exists(marker));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Shell_characters_in_stored_paths_and_in_filters_never_reach_a_shell()
     {
-        if (Skipped()) return;
+        RequireNas();
         using var dir = new TempDir();
         var marker = dir.File("marker");
         using (Session(dir)) { }
@@ -506,10 +501,10 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         Assert.False(File.Exists(marker));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Loop_devices_are_drives_only_on_hosts_that_include_them()
     {
-        if (Skipped()) return;
+        RequireNas();
         using var dir = new TempDir();
         using var s = Session(dir);
         var h = s.Run("Get-BurninHost").AssertClean().Output.Single();

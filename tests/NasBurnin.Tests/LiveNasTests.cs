@@ -64,10 +64,10 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
 
     // ------------------------------------------------------------------ self-tests
 
-    [Fact]
+    [SkippableFact]
     public void Three_back_to_back_self_tests_of_one_kind_in_one_power_on_hour_end_and_pass_on_every_transport()
     {
-        if (Skip()) return;
+        RequireRig();
         var drives = new[] { Hdd, Nvme, Sas }; // SATA, NVMe, SAS (the SSD reads like the HDD; the Standard run covers it)
         using var s = Rig!.Session();
         var hoursBefore = drives.ToDictionary(d => d, d => Prop<long?>(Own(s.Run(Rig.Drive(d)).AssertClean(), d), "PowerOnHours"));
@@ -89,10 +89,10 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
             Assert.Equal(hoursBefore[d], Prop<long?>(Own(s.Run(Rig.Drive(d)).AssertClean(), d), "PowerOnHours"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_log_full_of_identical_entries_does_not_change_and_the_tests_are_still_seen_to_end()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         using var states = new States();
         // NVMe keeps 20 entries, the SCSI log 20, the ATA log 21: full of entries like the next test's, nothing changes.
@@ -108,10 +108,10 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
 
     private int Wakeups(string serial) => File.Exists(StateFile(serial, "wakeups")) ? int.Parse(File.ReadAllText(StateFile(serial, "wakeups")).Trim()) : 0;
 
-    [Fact]
+    [SkippableFact]
     public void Repeated_syncs_wake_no_standby_disk_and_WakeDrives_wakes_it_once()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         var before = Own(s.Run($"Get-BurninDrive -Serial {Hdd}").AssertClean(), Hdd); // read awake first
         Assert.Equal("Active", Str(before, "PowerMode"));
@@ -158,10 +158,10 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         Assert.Equal((0, 0), (Wakeups(PoolDisk), Wakeups(MountedDisk))); // only the drive asked for
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_burn_in_reads_its_drive_whatever_its_power_mode()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         using var states = new States();
         states.Set(StateFile(Hdd, "selftest_seconds"), "1").Set(StateFile(Hdd, "standby"), "").Also(StateFile(Hdd, "wakeups"));
@@ -172,10 +172,10 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
 
     // ------------------------------------------------------------------ unknown health
 
-    [Fact]
+    [SkippableFact]
     public void An_iscsi_like_device_with_SMART_disabled_is_Unknown_with_no_temperature_and_refused_for_destructive_stages()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         var id = Prop<long>(Own(s.Run(Rig.Drive(Sas)).AssertClean(), Sas), "DriveId");
         using (new States().Set(StateFile(Sas, "broken"), "smart_disabled"))
@@ -202,10 +202,10 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
 
     // ------------------------------------------------------------------ health rules
 
-    [Fact]
+    [SkippableFact]
     public void Health_rules_are_shown_overridden_per_serial_and_model_with_a_reason_audited_and_removed()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         var rules = s.Run("Get-BurninHealthRule").AssertClean().Output;
         var pending = Assert.Single(rules, r => Str(r, "Counter") == "PendingSectors");
@@ -262,10 +262,10 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
 
     // ------------------------------------------------------------------ verdict and the Standard profile
 
-    [Fact]
+    [SkippableFact]
     public void Any_increase_in_reported_uncorrectable_fails_a_run()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         using var states = new States();
         states.Set(StateFile(Hdd, "selftest_seconds"), "3");
@@ -279,10 +279,10 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         Assert.Contains("Reported uncorrectable errors grew from 0 to 1", Prop<string[]>(done, "Reasons"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_free_drives_pass_the_Standard_profile_with_power_on_hours_held_still()
     {
-        if (Skip()) return;
+        RequireRig();
         using var s = Rig!.Session();
         using var states = new States();
         // NVMe and SAS: tests over before the runner first looks (their second SmartLong used to hang); SATA: seen running.

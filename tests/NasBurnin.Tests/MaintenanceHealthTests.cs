@@ -30,15 +30,11 @@ public class MaintenanceHealthTests
 
     private static bool Healthy(PSObject o) => (bool)o.Properties["Healthy"].Value;
 
-    [Fact]
+    [SkippableFact]
     public void Healthy_until_the_sync_goes_stale_or_sshd_stops()
     {
         using var sshd = LoopbackSshd.TryStart(out var why);
-        if (sshd is null)
-        {
-            _out.WriteLine($"SKIPPED: {why}");
-            return;
-        }
+        Skip.If(sshd is null, why);
         using var dir = new TempDir();
         var db = dir.File("burnin.db");
         using var s = new PsSession(storePath: db);
@@ -75,10 +71,10 @@ public class MaintenanceHealthTests
         Assert.Empty(s.Host.Prompts);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_read_only_store_is_unhealthy_and_no_exception()
     {
-        if (OperatingSystem.IsWindows()) return;
+        if (OperatingSystem.IsWindows()) throw new SkipException("needs a read-only bind view (Linux)");
         using var dir = new TempDir();
         var rw = Path.Combine(dir.Path, "rw");
         var db = Path.Combine(rw, "burnin.db");
@@ -92,8 +88,7 @@ public class MaintenanceHealthTests
         try { view = new ReadOnlyView(rw, Path.Combine(dir.Path, "ro")); }
         catch (InvalidOperationException e)
         {
-            _out.WriteLine($"SKIPPED: cannot make a read-only view here: {e.Message}");
-            return;
+            throw new SkipException($"cannot make a read-only view here: {e.Message}");
         }
         using (view)
         {

@@ -18,15 +18,11 @@ public class MaintenanceLoadTests
 
     private static string Sha(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
-    [Fact]
+    [SkippableFact]
     public void A_backup_that_fills_the_disk_leaves_earlier_backups_removes_its_partial_and_fails_the_task()
     {
         using var disk = LoopFilesystem.TryCreate(8, out var why);
-        if (disk is null)
-        {
-            _out.WriteLine($"SKIPPED: {why}");
-            return;
-        }
+        Skip.If(disk is null, why);
         using var dir = new TempDir();
         var db = dir.File("burnin.db");
         using var s = new PsSession(storePath: db);
@@ -78,14 +74,10 @@ public class MaintenanceLoadTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_writer_keeps_committing_during_the_backup_of_a_200_MB_store_and_the_backup_is_a_snapshot()
     {
-        if (!Sqlite3.Available)
-        {
-            _out.WriteLine("SKIPPED: the sqlite3 tool is not installed");
-            return;
-        }
+        Skip.If(!Sqlite3.Available, "the sqlite3 tool is not installed");
         using var dir = new TempDir();
         var db = dir.File("burnin.db");
         using var s = new PsSession(storePath: db);

@@ -19,12 +19,9 @@ public sealed class NotificationTests
 
     public NotificationTests(ITestOutputHelper output) => _out = output;
 
-    private bool NoSmtp()
-    {
-        if (SmtpTestServer.Available) return false;
-        _out.WriteLine(SmtpTestServer.Unavailable);
-        return true;
-    }
+    private const string Sqlite3Missing = "needs the sqlite3 tool";
+
+    private static void RequireSmtp() => Skip.IfNot(SmtpTestServer.Available, SmtpTestServer.Unavailable);
 
     private static string Id(System.Management.Automation.ErrorRecord e) => e.FullyQualifiedErrorId.Split(',')[0];
 
@@ -36,10 +33,10 @@ public sealed class NotificationTests
         return path;
     }
 
-    [Fact]
+    [SkippableFact]
     public void Smtp_with_STARTTLS_and_AUTH_trusts_a_self_signed_server_only_by_its_pinned_thumbprint()
     {
-        if (NoSmtp()) return;
+        RequireSmtp();
         const string password = "s3cret-Pass-for-smtp";
         using var server = new SmtpTestServer("auth", "nasburnin", password);
         using var dir = new TempDir();
@@ -100,10 +97,11 @@ public sealed class NotificationTests
         Assert.DoesNotContain(audit, a => a.Contains(password, StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_digest_goes_as_inline_styled_HTML_with_the_failed_runs_certificate_attached_and_WhatIf_sends_nothing()
     {
-        if (NoSmtp() || !Sqlite3.Available) return;
+        RequireSmtp();
+        Skip.IfNot(Sqlite3.Available, Sqlite3Missing);
         using var server = new SmtpTestServer("plain");
         using var dir = new TempDir();
         using var s = new PsSession(storePath: dir.File("burnin.db"));
@@ -132,10 +130,10 @@ public sealed class NotificationTests
         Assert.Contains("&lt;script&gt;", cert, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_failing_webhook_leaves_the_change_queued_the_sync_completes_and_the_next_sync_sends_it_once()
     {
-        if (!Sqlite3.Available) { _out.WriteLine("skipped: needs sqlite3"); return; }
+        Skip.If(!Sqlite3.Available, "needs sqlite3");
         using var hook = new LoopbackHttp { PostStatus = 500 };
         using var dir = new TempDir();
         using var s = new PsSession(storePath: dir.File("burnin.db"));
@@ -185,10 +183,10 @@ public sealed class NotificationTests
         finally { Environment.SetEnvironmentVariable(variable, null); }
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_TLS_mismatch_sends_nothing_in_clear_and_names_channel_host_and_port()
     {
-        if (NoSmtp()) return;
+        RequireSmtp();
         using var server = new SmtpTestServer("plain"); // offers no STARTTLS
         using var dir = new TempDir();
         using var s = new PsSession(storePath: dir.File("burnin.db"));

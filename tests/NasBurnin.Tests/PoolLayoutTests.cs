@@ -36,10 +36,10 @@ public sealed class PoolLayoutTests : BurninTestBase, IClassFixture<PoolLayoutTe
     private static PSObject Own(RunResult r, JsonElement f) =>
         Assert.Single(r.Output, o => Str(o, "Serial") == Fact(f, "serial") && Str(o, "Device") == Fact(f, "device"));
 
-    [Fact]
+    [SkippableFact]
     public void Every_disk_a_pool_names_is_a_PoolMember_in_its_role_with_and_without_zpool_L()
     {
-        if (Skip()) return;
+        RequireRig();
         Assert.Equal(13, Named.Count()); // tank's member and spare, 5 in fast, 6 in vault
         var noL = Path.Combine(Rig!.Nas.StateDir, "zpool_no_L");
         foreach (var resolveLinks in new[] { true, false })
@@ -83,10 +83,10 @@ public sealed class PoolLayoutTests : BurninTestBase, IClassFixture<PoolLayoutTe
         Assert.Contains(Reasons("NBT0210"), x => x.Contains("found by its ZFS label", StringComparison.Ordinal) && x.Contains("ata-TESTNAS_OLDNAME_0210-part1", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public void SurfaceValidate_on_every_disk_a_pool_names_is_refused_and_their_data_stays()
     {
-        if (Skip()) return;
+        RequireRig();
         // A marker 40 MiB into each disk: inside the first partition of the layout drives, away from any ZFS label.
         var markers = new Dictionary<string, byte[]>();
         foreach (var device in Named.Select(f => Fact(f, "device")!))

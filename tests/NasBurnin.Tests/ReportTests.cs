@@ -45,22 +45,22 @@ public sealed class ReportTests
         return (dom, http.Requests);
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_request_check_sees_a_page_that_loads_something()
     {
         // The control for the tests below: a page with an image makes the browser ask the server for it, so
         // "only the report was requested" is something the check can find false.
-        if (!Chromium.Available) { _out.WriteLine(Chromium.Unavailable); return; }
+        Skip.If(!Chromium.Available, Chromium.Unavailable);
         using var dir = new TempDir();
         File.WriteAllText(dir.File("control.html"), "<!DOCTYPE html><html><body><p>control</p><img src=\"/probe.png\"></body></html>");
         var (_, requests) = Browse(dir.Path, "control.html");
         Assert.Contains(requests, r => r.Path == "/probe.png");
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_certificate_shows_identity_verdict_stages_smart_changes_and_chart_escaped_and_loads_nothing()
     {
-        if (!Ready(_out) || !Chromium.Available) { _out.WriteLine(Chromium.Unavailable); return; }
+        Skip.If(!Ready(_out) || !Chromium.Available, Chromium.Unavailable);
         using var dir = new TempDir();
         using var s = Seeded(dir);
         var file = s.Run($"Export-BurninReport -RunId {ReportSeed.FailedRunId} -Path '{PsSession.Quote(dir.File("cert.html"))}' -PassThru").AssertClean().Single<FileInfo>();
@@ -92,10 +92,10 @@ public sealed class ReportTests
         Assert.Contains("alice", dom, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_fleet_page_lists_finished_runs_attention_and_the_banner_refreshes_and_loads_nothing()
     {
-        if (!Ready(_out) || !Chromium.Available) { _out.WriteLine(Chromium.Unavailable); return; }
+        Skip.If(!Ready(_out) || !Chromium.Available, Chromium.Unavailable);
         using var dir = new TempDir();
         using var s = Seeded(dir);
         var path = dir.File("status.html");

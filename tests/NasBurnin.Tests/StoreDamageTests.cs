@@ -36,12 +36,12 @@ public class StoreDamageTests
 
     private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
-    [Fact]
+    [SkippableFact]
     public void A_damaged_page_fails_the_health_check_and_then_no_cmdlet_writes_until_it_is_restored()
     {
-        if (!Sqlite3.Available) { _out.WriteLine("skipped: needs the sqlite3 tool"); return; }
+        Skip.IfNot(Sqlite3.Available, "needs the sqlite3 tool");
         using var sshd = LoopbackSshd.TryStart(out var why);
-        if (sshd is null) { _out.WriteLine($"skipped: {why}"); return; }
+        Skip.If(sshd is null, why);
         using var dir = new TempDir();
         var db = dir.File("burnin.db");
         using var s = new PsSession(storePath: db);
@@ -104,10 +104,10 @@ public class StoreDamageTests
         Assert.False(File.Exists(db + ".damaged"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Damage_SQLite_meets_in_one_process_stops_the_writes_of_every_process()
     {
-        if (!Sqlite3.Available) { _out.WriteLine("skipped: needs the sqlite3 tool"); return; }
+        Skip.IfNot(Sqlite3.Available, "needs the sqlite3 tool");
         using var dir = new TempDir();
         var db = dir.File("burnin.db");
         using var s = new PsSession(storePath: db);

@@ -8,7 +8,7 @@ internal static class BurninMapping
     public static BurninRun Run(RunRecord r, IReadOnlyList<StageRecord> stages)
     {
         var mine = stages.Where(s => s.RunId == r.Id).OrderBy(s => s.Ordinal).ToList();
-        var current = mine.FirstOrDefault(s => s.State == "Running");
+        var current = mine.FirstOrDefault(s => s.State == StageStates.Running);
         return new BurninRun
         {
             RunId = r.Id,
@@ -49,7 +49,7 @@ internal static class BurninMapping
             Phase = s.Phase,
             Phases = s.Phases,
             Pattern = s.Pattern,
-            Paused = s.Paused && s.State == "Running",
+            Paused = s.Paused && s.State == StageStates.Running,
             StartedAt = s.StartedAt?.UtcDateTime,
             FinishedAt = s.FinishedAt?.UtcDateTime,
             Elapsed = elapsed,

@@ -1,7 +1,9 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Burnin;
-using NasBurnin.Engine.Store;
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Remote;
 
 namespace NasBurnin.Burnin;
 
@@ -11,6 +13,7 @@ namespace NasBurnin.Burnin;
 public sealed class GetBurninRunCommand : BurninCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
     public long[]? RunId { get; set; }
 
     /// <summary>Queued, Running, Stalled, Finished, Aborted, Interrupted.</summary>
@@ -26,10 +29,13 @@ public sealed class GetBurninRunCommand : BurninCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SerialCompleter))]
     public string? Serial { get; set; }
 
     [Parameter]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(HostNameCompleter))]
     public string? HostName { get; set; }
 
     /// <summary>Read the store only; don't ask the hosts.</summary>
@@ -38,8 +44,10 @@ public sealed class GetBurninRunCommand : BurninCmdlet
 
     protected override void ProcessRecord()
     {
-        var query = new RunQuery(RunIds: RunId, States: State, Results: Result,
-            SerialLike: Serial is null ? null : AuditLog.WildcardToLike(Serial), HostName: HostName);
+        var serial = NamePatterns.Parse(this, Serial);
+        var host = NamePatterns.Parse(this, HostName);
+        var query = new RunQuery(RunIds: RunId,
+            States: State?.Select(Enum.Parse<RunState>).ToList(), Results: Result?.Select(Enum.Parse<RunResult>).ToList(), Serial: serial, HostName: host);
         var repo = new RunRepository(Store);
         if (!Offline)
         {
@@ -48,7 +56,16 @@ public sealed class GetBurninRunCommand : BurninCmdlet
             if (targets.Count > 0) BurninHosts.Refresh(this, targets);
         }
         var runs = repo.Query(query);
+        if (runs.Count == 0) ReportUnknownNames(serial, host);
         var stages = repo.Stages(runs.Select(r => r.Id).ToList(), includeLog: false);
         foreach (var r in runs) WriteObject(BurninMapping.Run(r, stages));
+    }
+
+    /// <summary>With no run to show, a plain -HostName or -Serial that names nothing known is an error naming it.</summary>
+    private void ReportUnknownNames(Wildcard? serial, Wildcard? host)
+    {
+        if (host is { HasWildcards: false } && Terminating(() => new HostRepository(Store).ListNamed(host.Literal!), host.Literal).Count == 0)
+            WriteError(ErrorRecords.From(HostErrors.NotFound(host.Literal!, null), host.Literal));
+        if (serial is not null) DriveLookup.ReportUnknownSerial(this, serial);
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Burnin;
 
@@ -10,6 +11,7 @@ namespace NasBurnin.Burnin;
 public sealed class GetBurninStageCommand : BurninCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
     public long[]? RunId { get; set; }
 
     /// <summary>Include each stage's compacted log.</summary>

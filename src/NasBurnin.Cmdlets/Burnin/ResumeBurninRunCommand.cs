@@ -78,7 +78,7 @@ public sealed class ResumeBurninRunCommand : BurninCmdlet
                 continue;
             var d = plan.Drive;
             var moved = d.Device != run.Device ? $", interrupted at {run.Device}" : "";
-            var left = repo.Stages(new[] { run.Id }, includeLog: false).Where(s => s.State != "Passed").Select(s => s.Stage).ToList();
+            var left = plan.Left;
             if (!ShouldProcess($"run {run.Id}: {d.Device} on {host.Name} (serial {d.Serial}, {d.Model}{moved})",
                     $"Resume burn-in {run.Profile} where it stopped: {string.Join(", ", left)}" + (left.Any(s => s.IsDestructive()) ? " — WRITES TO THE DRIVE (continues erasing it)" : "")))
                 continue;

@@ -41,7 +41,7 @@ internal static class RunWaiter
                     pending.Remove(run.RunId);
                     continue;
                 }
-                var stage = stages.Where(s => s.RunId == run.RunId).Select(s => BurninMapping.Stage(s, now)).FirstOrDefault(s => s.State == "Running");
+                var stage = stages.Where(s => s.RunId == run.RunId).Select(s => BurninMapping.Stage(s, now)).FirstOrDefault(s => s.State == StageStates.Running);
                 var record = new ProgressRecord(id, Activity(run), Status(run, stage))
                 {
                     ParentActivityId = ParentId,

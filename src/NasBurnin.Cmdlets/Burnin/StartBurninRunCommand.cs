@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Engine.Burnin;
 
 namespace NasBurnin.Burnin;
@@ -8,6 +9,14 @@ namespace NasBurnin.Burnin;
 [OutputType(typeof(BurninRun))]
 public sealed class StartBurninRunCommand : StartRunCommandBase
 {
+    /// <summary>Drives from Get-BurninDrive.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    [ArgumentCompleter(typeof(RunnableDriveCompleter))]
+    public BurninDrive[] Drive { get; set; } = Array.Empty<BurninDrive>();
+
+    private protected override BurninDrive[] PipedDrives => Drive;
+
     /// <summary>Quick, Standard or Full.</summary>
     [Parameter]
     [ValidateSet("Quick", "Standard", "Full")]

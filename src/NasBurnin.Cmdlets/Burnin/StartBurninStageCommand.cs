@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Engine.Burnin;
 
 namespace NasBurnin.Burnin;
@@ -8,9 +9,18 @@ namespace NasBurnin.Burnin;
 [OutputType(typeof(BurninRun))]
 public sealed class StartBurninStageCommand : StartRunCommandBase
 {
-    [Parameter(Mandatory = true, Position = 1)]
+    /// <summary>The stage to run; first, so a piped drive and a positional stage bind.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
     [ValidateSet("SmartShort", "SmartConveyance", "SmartLong", "SurfaceValidate", "NvmeFormat", "SmartPostCheck")]
     public string Stage { get; set; } = "";
+
+    /// <summary>Drives from Get-BurninDrive.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    [ArgumentCompleter(typeof(RunnableDriveCompleter))]
+    public BurninDrive[] Drive { get; set; } = Array.Empty<BurninDrive>();
+
+    private protected override BurninDrive[] PipedDrives => Drive;
 
     private protected override string ProfileName => Stage;
 

@@ -18,10 +18,11 @@ public abstract class StartRunCommandBase : BurninCmdlet
 {
     private readonly List<BurninDrive> _drives = new();
 
-    /// <summary>Drives from Get-BurninDrive.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public BurninDrive[] Drive { get; set; } = Array.Empty<BurninDrive>();
+    /// <summary>
+    /// The -Drive parameter (drives from Get-BurninDrive), declared by each cmdlet because its position differs:
+    /// first for Start-BurninRun, after the stage for Start-BurninStage (so <c>| Start-BurninStage SurfaceValidate</c> binds).
+    /// </summary>
+    private protected abstract BurninDrive[] PipedDrives { get; }
 
     /// <summary>Wait for the runs to finish, with progress, and write the finished runs.</summary>
     [Parameter]
@@ -38,7 +39,7 @@ public abstract class StartRunCommandBase : BurninCmdlet
     /// <summary>The stages for one drive.</summary>
     private protected abstract IReadOnlyList<StageKind> StagesFor(BurninPlanner planner, DriveFacts drive);
 
-    protected override void ProcessRecord() => _drives.AddRange(Drive);
+    protected override void ProcessRecord() => _drives.AddRange(PipedDrives);
 
     protected override void EndProcessing()
     {

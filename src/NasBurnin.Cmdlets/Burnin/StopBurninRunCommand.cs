@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Burnin;
 using NasBurnin.Engine.Store;
@@ -16,6 +17,7 @@ public sealed class StopBurninRunCommand : BurninCmdlet
     private readonly List<long> _ids = new();
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
     public long[] RunId { get; set; } = Array.Empty<long>();
 
     /// <summary>Write the stopped runs.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Burnin;
 
@@ -15,6 +16,7 @@ public sealed class WaitBurninRunCommand : BurninCmdlet
     private readonly List<long> _ids = new();
 
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
     public long[]? RunId { get; set; }
 
     [Parameter]

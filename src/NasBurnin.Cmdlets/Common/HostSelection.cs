@@ -1,4 +1,4 @@
-using System.Management.Automation;
+using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Remote;
 
 namespace NasBurnin.Common;
@@ -8,8 +8,8 @@ internal static class HostSelection
 {
     /// <summary>
     /// Hosts matching <paramref name="names"/> (all hosts when none is given). With
-    /// <paramref name="allowWildcards"/>, * and ? match; a name without wildcards that matches nothing
-    /// is a HostNotFound error for that name (written, not thrown), like Get-Item.
+    /// <paramref name="allowWildcards"/>, names are PowerShell wildcards (<see cref="Wildcard"/>); a name
+    /// without wildcards that matches nothing is a HostNotFound error for that name (written, not thrown), like Get-Item.
     /// </summary>
     public static List<HostRecord> Resolve(BurninCmdlet cmdlet, string[]? names, int? port, bool allowWildcards = true)
     {
@@ -18,10 +18,10 @@ internal static class HostSelection
         var found = new List<HostRecord>();
         foreach (var name in names)
         {
-            var wildcard = allowWildcards && WildcardPattern.ContainsWildcardCharacters(name);
-            var matches = wildcard ? repo.List(name, port) : repo.ListNamed(name, port);
-            if (matches.Count == 0 && !wildcard)
-                cmdlet.WriteError(ErrorRecords.From(HostErrors.NotFound(name, port), name));
+            var pattern = allowWildcards ? NamePatterns.Parse(cmdlet, name)! : Wildcard.Exact(name);
+            var matches = pattern.HasWildcards ? repo.List(pattern, port) : repo.ListNamed(pattern.Literal!, port);
+            if (matches.Count == 0 && !pattern.HasWildcards)
+                cmdlet.WriteError(ErrorRecords.From(HostErrors.NotFound(pattern.Literal!, port), pattern.Literal));
             found.AddRange(matches.Where(m => found.All(f => f.Id != m.Id)));
         }
         return found;

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Engine.Remote;
 
 namespace NasBurnin.Common;
@@ -16,6 +17,7 @@ public abstract class HostTargetCmdlet : BurninCmdlet
     [Alias("ComputerName", "Host")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(HostNameCompleter))]
     public string[]? HostName { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

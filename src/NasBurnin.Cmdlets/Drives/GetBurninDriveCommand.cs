@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
+using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Inventory;
 using NasBurnin.Engine.Remote;
 using NasBurnin.Engine.Store;
@@ -24,6 +26,7 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SerialCompleter))]
     public string? Serial { get; set; }
 
     [Parameter]
@@ -59,12 +62,13 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
 
     protected override void EndProcessing()
     {
-        var query = DriveFilter.Query(Serial, Role, Transport);
+        var query = DriveFilter.Query(NamePatterns.Parse(this, Serial), Role, Transport);
         if (Offline)
         {
             WriteStored(query);
             return;
         }
+        var written = 0;
         var store = Store;
         var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
@@ -77,7 +81,16 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
                 var shown = refresh.Drives.Where(query.Matches).ToList();
                 foreach (var w in InventoryWarnings.For(refresh.Inventory, shown)) WriteWarning($"{host}: {w}");
                 foreach (var d in shown) WriteObject(BurninDrive.From(d));
+                written += shown.Count;
             });
+        if (written == 0) ReportUnknownSerial(query);
+    }
+
+    /// <summary>A plain -Serial that no drive answered to is DriveNotFound, like an unknown -HostName is HostNotFound.</summary>
+    private void ReportUnknownSerial(DriveQuery query)
+    {
+        if (query.Serial is { HasWildcards: false } serial)
+            WriteError(ErrorRecords.From(DriveErrors.NotFound(serial.Literal!), serial.Literal));
     }
 
     /// <summary>
@@ -104,15 +117,13 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
         var drives = Terminating(() => new DriveRepository(store).Query(query), store.Path);
         if (!_allHosts && _offlineNames.Count > 0)
         {
-            var hosts = new HostRepository(store);
-            foreach (var name in _offlineNames.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).Distinct(StringComparer.OrdinalIgnoreCase))
-            {
-                var known = drives.Any(d => string.Equals(d.HostName, name, StringComparison.OrdinalIgnoreCase)) ||
-                            Terminating(() => hosts.ListNamed(name), name).Count > 0;
-                if (!known) WriteError(ErrorRecords.From(HostErrors.NotFound(name, null), name));
-            }
-            drives = drives.Where(d => _offlineNames.Any(n => Wildcard.IsMatch(n, d.HostName))).ToList();
+            // The same grammar as the live call, where HostSelection reads -HostName against the hosts table.
+            var patterns = NamePatterns.Parse(this, _offlineNames)!;
+            var registered = Terminating(() => new HostRepository(store).List(), store.Path).Select(h => h.Name);
+            NamePatterns.ReportUnmatched(this, patterns, drives.Select(d => d.HostName).Concat(registered), n => HostErrors.NotFound(n, null));
+            drives = drives.Where(d => Wildcard.AnyMatch(patterns, d.HostName)).ToList();
         }
         foreach (var d in drives) WriteObject(BurninDrive.From(d));
+        if (drives.Count == 0) ReportUnknownSerial(query);
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Inventory;
 using NasBurnin.Engine.Store;
@@ -25,6 +26,7 @@ public sealed class GetBurninHealthRuleCommand : BurninCmdlet
     /// <summary>The rules in force for the drive with this serial.</summary>
     [Parameter(ParameterSetName = "Drive", ValueFromPipelineByPropertyName = true)]
     [AllowNull, AllowEmptyString]
+    [ArgumentCompleter(typeof(SerialCompleter))]
     public string? Serial { get; set; }
 
     protected override void ProcessRecord()

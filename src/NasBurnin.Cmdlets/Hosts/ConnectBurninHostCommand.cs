@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
+using NasBurnin.Completion;
 using System.Management.Automation.Host;
 using NasBurnin.Common;
 using NasBurnin.Engine.Common;
@@ -33,6 +34,7 @@ public sealed class ConnectBurninHostCommand : BurninCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LocalSet)]
     [Alias("ComputerName", "Host")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(HostNameCompleter))]
     public string[] HostName { get; set; } = Array.Empty<string>();
 
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = KeySet)]

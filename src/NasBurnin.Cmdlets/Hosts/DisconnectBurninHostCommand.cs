@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 
 namespace NasBurnin.Hosts;
@@ -15,6 +16,7 @@ public sealed class DisconnectBurninHostCommand : BurninCmdlet
     [Alias("ComputerName", "Host")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(HostNameCompleter))]
     public string[] HostName { get; set; } = Array.Empty<string>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Store;
 
@@ -13,6 +14,7 @@ public sealed class GetBurninHostCommand : BurninCmdlet
     [Alias("ComputerName", "Host")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(HostNameCompleter))]
     public string[]? HostName { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

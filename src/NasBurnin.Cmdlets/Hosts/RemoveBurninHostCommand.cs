@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Remote;
 
@@ -15,6 +16,7 @@ public sealed class RemoveBurninHostCommand : BurninCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ComputerName", "Host")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(HostNameCompleter))]
     public string[] HostName { get; set; } = Array.Empty<string>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

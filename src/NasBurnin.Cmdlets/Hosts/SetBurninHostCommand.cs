@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Remote;
 using NasBurnin.Engine.Store;
@@ -20,6 +21,7 @@ public sealed class SetBurninHostCommand : BurninCmdlet
     [Alias("ComputerName", "Host")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(HostNameCompleter))]
     public string[] HostName { get; set; } = Array.Empty<string>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Auth;
 
@@ -12,6 +13,7 @@ public sealed class GetBurninUserCommand : BurninCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(UserNameCompleter))]
     public string[]? UserName { get; set; }
 
     protected override void ProcessRecord()
@@ -24,13 +26,10 @@ public sealed class GetBurninUserCommand : BurninCmdlet
             foreach (var u in users) WriteObject(BurninUser.From(u));
             return;
         }
-        foreach (var pattern in UserName)
+        foreach (var pattern in NamePatterns.Parse(this, UserName)!)
         {
-            var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
-            var matches = users.Where(u => wildcard.IsMatch(u.UserName)).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
-                WriteError(ErrorRecords.From(UserRepository.NotFound(pattern)));
-            foreach (var u in matches) WriteObject(BurninUser.From(u));
+            NamePatterns.ReportUnmatched(this, new[] { pattern }, users.Select(u => u.UserName), UserRepository.NotFound);
+            foreach (var u in users.Where(u => pattern.IsMatch(u.UserName))) WriteObject(BurninUser.From(u));
         }
     }
 }

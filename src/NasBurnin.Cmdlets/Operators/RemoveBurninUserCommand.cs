@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Auth;
 
@@ -11,6 +12,7 @@ public sealed class RemoveBurninUserCommand : BurninCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(UserNameCompleter))]
     public string[] UserName { get; set; } = Array.Empty<string>();
 
     protected override void ProcessRecord()

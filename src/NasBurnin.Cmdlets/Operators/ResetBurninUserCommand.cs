@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using System.Security;
 using NasBurnin.Common;
 using NasBurnin.Engine.Auth;
@@ -17,6 +18,7 @@ public sealed class ResetBurninUserCommand : BurninCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(UserNameCompleter))]
     public string UserName { get; set; } = "";
 
     [Parameter]

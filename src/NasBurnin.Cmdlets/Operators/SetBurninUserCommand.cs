@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Auth;
 
@@ -14,6 +15,7 @@ public sealed class SetBurninUserCommand : BurninCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(UserNameCompleter))]
     public string UserName { get; set; } = "";
 
     /// <summary>New full name; an empty string clears it.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using System.Security;
 using NasBurnin.Common;
 using NasBurnin.Engine.Auth;
@@ -18,6 +19,7 @@ public sealed class SetBurninUserPasswordCommand : BurninCmdlet
     /// <summary>Defaults to the signed-in operator.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(UserNameCompleter))]
     public string? UserName { get; set; }
 
     [Parameter]

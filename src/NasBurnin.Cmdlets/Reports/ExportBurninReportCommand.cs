@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Reports;
 
@@ -22,6 +23,7 @@ public sealed class ExportBurninReportCommand : BurninCmdlet
     public string Path { get; set; } = "";
 
     [Parameter(Mandatory = true, ParameterSetName = RunSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
     public long[] RunId { get; set; } = Array.Empty<long>();
 
     [Parameter(ParameterSetName = FleetSet)]

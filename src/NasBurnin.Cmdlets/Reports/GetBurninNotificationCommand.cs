@@ -17,13 +17,10 @@ public sealed class GetBurninNotificationCommand : BurninCmdlet
     protected override void ProcessRecord()
     {
         var all = Terminating(() => new NotificationService(Store).List());
-        foreach (var pattern in Name ?? new[] { "*" })
+        foreach (var pattern in NamePatterns.Parse(this, Name ?? new[] { "*" })!)
         {
-            var matches = all.Where(s => Engine.Inventory.Wildcard.IsMatch(pattern, s.Channel.Name)).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
-                WriteError(ErrorRecords.Create("NotificationNotFound", ErrorCategory.ObjectNotFound,
-                    $"There is no notification channel named '{pattern}'. Set-BurninNotification adds one.", pattern));
-            foreach (var s in matches) WriteObject(BurninNotificationChannel.Of(s));
+            NamePatterns.ReportUnmatched(this, new[] { pattern }, all.Select(s => s.Channel.Name), NotificationService.NotFound);
+            foreach (var s in all.Where(s => pattern.IsMatch(s.Channel.Name))) WriteObject(BurninNotificationChannel.Of(s));
         }
     }
 }

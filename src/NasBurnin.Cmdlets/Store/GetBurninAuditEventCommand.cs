@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Store;
 
@@ -9,9 +10,11 @@ namespace NasBurnin.Store;
 [OutputType(typeof(BurninAuditEvent))]
 public sealed class GetBurninAuditEventCommand : BurninCmdlet
 {
-    /// <summary>Event types, for example user_login or mounted_drive_unlocked.</summary>
+    /// <summary>Event types, for example user_login or mounted_drive_unlocked; wildcards allowed.</summary>
     [Parameter(Position = 0)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AuditTypeCompleter))]
     public string[]? Type { get; set; }
 
     [Parameter]
@@ -21,6 +24,7 @@ public sealed class GetBurninAuditEventCommand : BurninCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SerialCompleter))]
     public string? Serial { get; set; }
 
     [Parameter]
@@ -35,9 +39,12 @@ public sealed class GetBurninAuditEventCommand : BurninCmdlet
     protected override void ProcessRecord()
     {
         var since = Since is { } s ? new DateTimeOffset(s.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(s, DateTimeKind.Local) : s) : (DateTimeOffset?)null;
-        var query = new AuditQuery(Type, since, Serial is null ? null : AuditLog.WildcardToLike(Serial), Operator, Last);
+        NamePatterns.Parse(this, Type); // an invalid -Type stops here, naming it
+        var serial = NamePatterns.Parse(this, Serial);
+        var query = new AuditQuery(Type, since, serial, Operator, Last);
         var store = Store;
-        foreach (var e in Terminating(() => new AuditLog(store).Query(query), store.Path))
-            WriteObject(BurninAuditEvent.From(e));
+        var events = Terminating(() => new AuditLog(store).Query(query), store.Path);
+        if (serial is not null && events.Count == 0) DriveLookup.ReportUnknownSerial(this, serial);
+        foreach (var e in events) WriteObject(BurninAuditEvent.From(e));
     }
 }

@@ -57,32 +57,36 @@ public sealed class BurninPlanner
         return stages;
     }
 
+    /// <summary>
+    /// The role rule for destructive stages: never System, PoolMember or Unknown; Mounted and Stale only with an
+    /// open unlock for that role (returned, for the run to consume); Free as it is.
+    /// </summary>
+    private (long? UnlockId, string? UnlockedRole) CheckRole(DriveFacts d, Actor actor, bool auditRefusals)
+    {
+        if (DriveRoles.NeverDestroy(d.Role))
+            throw AuditedRefusal(d, actor, auditRefusals, "DriveRoleRefused", $"{Name(d)} is a {d.Role} drive. NasBurnin never runs destructive stages on {d.Role} drives." +
+                (d.Role == DriveRoles.PoolMember ? " Detach it from its pool with ZFS's own tools first; it then shows as Stale." : ""));
+        if (DriveRoles.NeedsUnlock(d.Role))
+        {
+            var unlock = _store.Read(c => DriveUnlockService.Active(c, null, _store.Clock, d.Id, d.Serial ?? ""));
+            if (unlock is null || unlock.Role != d.Role)
+                throw AuditedRefusal(d, actor, auditRefusals, "DriveLocked", $"{Name(d)} is {d.Role}. Destructive stages on it need an unlock first: Unlock-MountedDrive (type the token it asks for), then start again within its validity.");
+            return (unlock.Id, unlock.Role);
+        }
+        if (d.Role is not DriveRoles.Free)
+            throw AuditedRefusal(d, actor, auditRefusals, "DriveRoleUnknown", $"{Name(d)} has no known role ({d.Role ?? "none"}); refresh the inventory with Get-BurninDrive before a destructive stage.");
+        return (null, null);
+    }
+
     /// <summary>Checks the safety rules and builds the run's spec; throws (and audits refusals) when the run may not start.</summary>
     /// <param name="auditRefusals">False under -WhatIf, which must change nothing, the audit trail included.</param>
     public RunPlan Plan(DriveFacts d, string profileName, IReadOnlyList<StageKind> stages, HostContext host, BurninSettings settings, Actor actor, int index, bool auditRefusals = true)
     {
-        long? unlockId = null;
-        string? unlockedRole = null;
         var destructive = stages.Any(s => s.IsDestructive());
-        if (destructive)
-        {
-            if (DriveRoles.NeverDestroy(d.Role))
-                throw AuditedRefusal(d, actor, auditRefusals, "DriveRoleRefused", $"{Name(d)} is a {d.Role} drive. NasBurnin never runs destructive stages on {d.Role} drives." +
-                    (d.Role == DriveRoles.PoolMember ? " Detach it from its pool with ZFS's own tools first; it then shows as Stale." : ""));
-            if (DriveRoles.NeedsUnlock(d.Role))
-            {
-                var unlock = _store.Read(c => DriveUnlockService.Active(c, null, _store.Clock, d.Id, d.Serial ?? ""));
-                if (unlock is null || unlock.Role != d.Role)
-                    throw AuditedRefusal(d, actor, auditRefusals, "DriveLocked", $"{Name(d)} is {d.Role}. Destructive stages on it need an unlock first: Unlock-MountedDrive (type the token it asks for), then start again within its validity.");
-                unlockId = unlock.Id;
-                unlockedRole = unlock.Role;
-            }
-            else if (d.Role is not DriveRoles.Free)
-                throw AuditedRefusal(d, actor, auditRefusals, "DriveRoleUnknown", $"{Name(d)} has no known role ({d.Role ?? "none"}); refresh the inventory with Get-BurninDrive before a destructive stage.");
-        }
+        var (unlockId, unlockedRole) = destructive ? CheckRole(d, actor, auditRefusals) : (null, null);
 
         // A drive whose SMART cannot be read (a LUN, a virtual disk, SMART off) cannot be judged, and may not be a drive at all.
-        if (destructive && d.Health is not ("Passed" or "Warning" or "Failed"))
+        if (destructive && d.Health is not (nameof(Inventory.SmartHealth.Passed) or nameof(Inventory.SmartHealth.Warning) or nameof(Inventory.SmartHealth.Failed)))
             throw AuditedRefusal(d, actor, auditRefusals, "DriveHealthUnknown",
                 $"{Name(d)} has SMART health Unknown" + (d.HealthReason is { } why ? $" ({why.TrimEnd('.')})" : "") +
                 ". Destructive stages need a drive whose SMART NasBurnin can read, to judge the burn-in; a LUN, virtual disk or RAID volume is no drive to burn in. " +

@@ -20,7 +20,7 @@ public sealed record StageProgress(double Percent, int Phase, int Phases, string
 /// <summary>One stage as found on the host.</summary>
 public sealed class RemoteStageStatus
 {
-    public string State { get; set; } = "Pending";
+    public string State { get; set; } = StageStates.Pending;
     public DateTimeOffset? Started { get; set; }
     public DateTimeOffset? Finished { get; set; }
     public StageProgress? Progress { get; set; }
@@ -53,7 +53,7 @@ public sealed class RemoteRunStatus
     /// </summary>
     public string? Survivors { get; set; }
 
-    public bool IsFinal => State is "Finished" or "Aborted" or "Interrupted";
+    public bool IsFinal => RunStates.IsFinal(State);
 }
 
 /// <summary>Reads what <see cref="RunnerScripts.Status"/> prints.</summary>

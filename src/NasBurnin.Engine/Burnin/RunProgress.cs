@@ -9,15 +9,15 @@ public static class RunProgress
         if (run.State == RunStates.Finished) return 100;
         var mine = stages.Where(s => s.RunId == run.Id).ToList();
         if (mine.Count == 0) return 0;
-        var done = mine.Count(s => s.State is "Passed" or "Failed" or "Skipped");
-        var partial = mine.Where(s => s.State is "Running" or "Aborted" or "Interrupted").Sum(s => s.Progress ?? 0) / 100.0;
+        var done = mine.Count(s => StageStates.IsDone(s.State));
+        var partial = mine.Where(s => s.State is StageStates.Running or StageStates.Aborted or StageStates.Interrupted).Sum(s => s.Progress ?? 0) / 100.0;
         return Math.Round((done + partial) / mine.Count * 100.0, 2);
     }
 
     /// <summary>The running stage's remaining time at its pace so far, or null while that cannot be told.</summary>
     public static TimeSpan? StageEta(StageRecord s, DateTimeOffset now)
     {
-        if (s.State != "Running" || s.StartedAt is not { } started || s.Progress is not (> 0.5 and < 100)) return null;
+        if (s.State != StageStates.Running || s.StartedAt is not { } started || s.Progress is not (> 0.5 and < 100)) return null;
         var elapsed = now - started;
         return TimeSpan.FromSeconds(elapsed.TotalSeconds / s.Progress.Value * (100 - s.Progress.Value));
     }

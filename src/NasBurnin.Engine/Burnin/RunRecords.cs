@@ -1,15 +1,64 @@
+using NasBurnin.Engine.Common;
 namespace NasBurnin.Engine.Burnin;
 
 /// <summary>Run states. Queued and Stalled are Running's neighbours: a queued run waits for a slot on
-/// its host; a stalled one has made no progress for StallHours.</summary>
+/// its host; a stalled one has made no progress for StallHours. The type of Get-BurninRun -State.</summary>
+public enum RunState
+{
+    Queued,
+    Running,
+    Stalled,
+    Finished,
+    Aborted,
+    Interrupted,
+}
+
+/// <summary>Run results; the type of Get-BurninRun -Result.</summary>
+public enum RunResult
+{
+    Running,
+    Pass,
+    Fail,
+    Aborted,
+    Interrupted,
+}
+
+/// <summary>A stage's state, in the store and in the runner's status lines.</summary>
+public enum StageState
+{
+    Pending,
+    Running,
+    Passed,
+    Failed,
+    Skipped,
+    Aborted,
+    Interrupted,
+}
+
+/// <summary>The names of <see cref="StageState"/> as the store and the runner write them.</summary>
+public static class StageStates
+{
+    public const string Pending = nameof(StageState.Pending);
+    public const string Running = nameof(StageState.Running);
+    public const string Passed = nameof(StageState.Passed);
+    public const string Failed = nameof(StageState.Failed);
+    public const string Skipped = nameof(StageState.Skipped);
+    public const string Aborted = nameof(StageState.Aborted);
+    public const string Interrupted = nameof(StageState.Interrupted);
+
+    /// <summary>The stage is over with its work done (its whole share of the run's progress counts).</summary>
+    public static bool IsDone(string state) => state is Passed or Failed or Skipped;
+}
+
+/// <summary>The names of <see cref="RunState"/> as the store and the runner write them.</summary>
 public static class RunStates
 {
-    public const string Queued = "Queued";
-    public const string Running = "Running";
-    public const string Stalled = "Stalled";
-    public const string Finished = "Finished";
-    public const string Aborted = "Aborted";
-    public const string Interrupted = "Interrupted";
+    public const string Queued = nameof(RunState.Queued);
+    public const string Running = nameof(RunState.Running);
+    public const string Stalled = nameof(RunState.Stalled);
+    public const string Finished = nameof(RunState.Finished);
+    public const string Aborted = nameof(RunState.Aborted);
+    public const string Interrupted = nameof(RunState.Interrupted);
 
     public static bool IsFinal(string state) => state is Finished or Aborted or Interrupted;
 }
@@ -17,11 +66,11 @@ public static class RunStates
 /// <summary>Run results: Running until the run ends, then Pass or Fail from the evidence, or Aborted / Interrupted.</summary>
 public static class RunResults
 {
-    public const string Running = "Running";
-    public const string Pass = "Pass";
-    public const string Fail = "Fail";
-    public const string Aborted = "Aborted";
-    public const string Interrupted = "Interrupted";
+    public const string Running = nameof(RunResult.Running);
+    public const string Pass = nameof(RunResult.Pass);
+    public const string Fail = nameof(RunResult.Fail);
+    public const string Aborted = nameof(RunResult.Aborted);
+    public const string Interrupted = nameof(RunResult.Interrupted);
 }
 
 public sealed record RunRecord(
@@ -38,8 +87,8 @@ public sealed record StageRecord(
     string? Pattern, bool Paused, string? Summary, string? LogText, string Operator,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? LastProgressAt, string? Serial, string HostName);
 
-/// <summary>Filters for reading runs; null means any.</summary>
+/// <summary>Filters for reading runs; null means any. Serial and HostName are PowerShell wildcards.</summary>
 public sealed record RunQuery(
-    IReadOnlyCollection<long>? RunIds = null, IReadOnlyCollection<string>? States = null,
-    IReadOnlyCollection<string>? Results = null, string? SerialLike = null, string? HostName = null,
+    IReadOnlyCollection<long>? RunIds = null, IReadOnlyCollection<RunState>? States = null,
+    IReadOnlyCollection<RunResult>? Results = null, Wildcard? Serial = null, Wildcard? HostName = null,
     bool UnfinishedOnly = false);

@@ -56,10 +56,10 @@ public sealed class RunRepository
         cmd.Transaction = tx;
         var where = new List<string>();
         AddIn(cmd, where, "id", "$id", q.RunIds?.Cast<object>().ToList());
-        AddIn(cmd, where, "state", "$st", q.States?.Cast<object>().ToList());
-        AddIn(cmd, where, "result", "$rs", q.Results?.Cast<object>().ToList());
-        if (q.SerialLike is { } serial) { where.Add("serial LIKE $serial ESCAPE '\\'"); cmd.Parameters.AddWithValue("$serial", serial); }
-        if (q.HostName is { } host) { where.Add("host_name = $hn COLLATE NOCASE"); cmd.Parameters.AddWithValue("$hn", host); }
+        AddIn(cmd, where, "state", "$st", q.States?.Select(s => (object)s.ToString()).ToList());
+        AddIn(cmd, where, "result", "$rs", q.Results?.Select(s => (object)s.ToString()).ToList());
+        if (q.Serial is { } serial) { where.Add(Wildcard.SqlCondition("serial", "$serial")); cmd.Parameters.AddWithValue("$serial", serial.ToGlob()); }
+        if (q.HostName is { } host) { where.Add(Wildcard.SqlCondition("host_name", "$hn")); cmd.Parameters.AddWithValue("$hn", host.ToGlob()); }
         if (q.UnfinishedOnly) where.Add("state NOT IN ('Finished', 'Aborted', 'Interrupted')");
         cmd.CommandText = "SELECT * FROM burnin_runs" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY id";
         var list = new List<RunRecord>();

@@ -5,7 +5,8 @@ using NasBurnin.Engine.Store;
 namespace NasBurnin.Engine.Burnin;
 
 /// <summary>An Interrupted run that passed the planner's checks again, with its drive where it answers now.</summary>
-public sealed record ResumePlan(RunRecord Run, DriveFacts Drive, long? UnlockId, string? UnlockedRole);
+/// <summary>A run found fit to resume: its drive as found now, the unlock it uses, and the stages still to run.</summary>
+public sealed record ResumePlan(RunRecord Run, DriveFacts Drive, long? UnlockId, string? UnlockedRole, IReadOnlyList<StageKind> Left);
 
 /// <summary>A run the host would not resume, and why; the run stays Interrupted.</summary>
 public sealed record ResumeRefusal(RunRecord Run, string Reason);
@@ -48,11 +49,11 @@ public sealed class RunResumer
         var drive = planner.LoadDrive(run.DriveId);
         if (!string.Equals(drive.Serial, run.Serial, StringComparison.Ordinal))
             throw Refuse(run, "DriveIdentityChanged", ErrorKind.InvalidData, $"Run {run.Id} was on serial {run.Serial}, but its drive record now says {drive.Serial}; it is not resumed.");
-        var left = runs.Stages(new[] { run.Id }, includeLog: false).Where(s => s.State != "Passed").Select(s => s.Stage).ToList();
+        var left = runs.Stages(new[] { run.Id }, includeLog: false).Where(s => s.State != StageStates.Passed).Select(s => s.Stage).ToList();
         try
         {
             var plan = planner.Plan(drive, run.Profile, left, host, settings, actor, 0, auditRefusals);
-            return new ResumePlan(run, drive, plan.UnlockId, plan.UnlockedRole);
+            return new ResumePlan(run, drive, plan.UnlockId, plan.UnlockedRole, left);
         }
         catch (BurninException e)
         {
@@ -69,7 +70,7 @@ public sealed class RunResumer
     {
         if (!settings.AutoResume) return 0;
         var plans = new List<(Actor Actor, ResumePlan Plan)>();
-        foreach (var run in new RunRepository(_store).Query(new RunQuery(States: new[] { RunStates.Interrupted }, HostName: host.HostName)))
+        foreach (var run in new RunRepository(_store).Query(new RunQuery(States: new[] { RunState.Interrupted }, HostName: host.HostName)))
         {
             var actor = new Actor(run.Operator, source + " (AutoResume)");
             try { plans.Add((actor, Check(run, host, settings, actor, auditRefusals: false))); }

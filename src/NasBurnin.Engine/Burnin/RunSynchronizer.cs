@@ -125,7 +125,7 @@ public sealed class RunSynchronizer
 
     private bool IsStalled(IEnumerable<StageRow> stages, DateTimeOffset now)
     {
-        var running = stages.FirstOrDefault(s => s.State == "Running");
+        var running = stages.FirstOrDefault(s => s.State == StageStates.Running);
         var since = running?.LastProgressAt ?? running?.StartedAt;
         return since is { } t && now - t > TimeSpan.FromHours(_settings.StallHours);
     }
@@ -148,7 +148,7 @@ public sealed class RunSynchronizer
         cmd.Parameters.AddWithValue("$phases", p is { Phases: > 1 } ? p.Phases : DBNull.Value);
         cmd.Parameters.AddWithValue("$pattern", p is { Pattern.Length: > 0 } ? p.Pattern : DBNull.Value);
         // A stage that ended is not paused, whatever its last progress line said (an Interrupted heat pause).
-        cmd.Parameters.AddWithValue("$paused", p?.Paused == true && rs.State == "Running" ? 1 : 0);
+        cmd.Parameters.AddWithValue("$paused", p?.Paused == true && rs.State == StageStates.Running ? 1 : 0);
         cmd.Parameters.AddWithValue("$summary", (object?)rs.Summary ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$started", rs.Started is { } s ? StoreTime.Format(s) : DBNull.Value);
         cmd.Parameters.AddWithValue("$finished", rs.Finished is { } f ? StoreTime.Format(f) : DBNull.Value);
@@ -215,7 +215,7 @@ public sealed class RunSynchronizer
         if (state == RunStates.Aborted) return (RunResults.Aborted, new[] { "aborted by operator" });
         if (state == RunStates.Interrupted)
         {
-            var which = remote.Stages.Where(s => s.Value.State == "Interrupted").Select(s => s.Key).ToList();
+            var which = remote.Stages.Where(s => s.Value.State == StageStates.Interrupted).Select(s => s.Key).ToList();
             return (RunResults.Interrupted, new[] { $"interrupted: the runner on {run.HostName} stopped without finishing (killed, or the host restarted)" + (which.Count > 0 ? $"; stage {string.Join(", ", which)}" : "") });
         }
         var kinds = StageKinds(c, tx, run.Id);
@@ -224,7 +224,7 @@ public sealed class RunSynchronizer
         var post = remote.SmartPost is { } b ? _readSmart(b) : null;
         var heat = remote.Events.Any(e => e.Type is "heat_paused" or "overheat");
         var verdict = Verdict.Decide(stages.ToList(), pre, post, _settings.TemperatureLimitC, heat);
-        if (verdict.Failed && remote.Stages.Values.All(s => s.State != "Failed"))
+        if (verdict.Failed && remote.Stages.Values.All(s => s.State != StageStates.Failed))
         {
             // The evidence failed the drive after every stage passed: the post-check is where that shows.
             using var cmd = c.CreateCommand();
@@ -266,7 +266,7 @@ public sealed class RunSynchronizer
             cmd.Parameters.AddWithValue("$r", run.Id);
             cmd.Parameters.AddWithValue("$k", kind);
             cmd.Parameters.AddWithValue("$t", StoreTime.Format(now));
-            cmd.Parameters.AddWithValue("$h", e?.HealthPassed is { } h ? (h ? "Passed" : "Failed") : DBNull.Value);
+            cmd.Parameters.AddWithValue("$h", e?.HealthPassed is { } h ? (h ? nameof(Inventory.SmartHealth.Passed) : nameof(Inventory.SmartHealth.Failed)) : DBNull.Value);
             cmd.Parameters.AddWithValue("$temp", (object?)e?.TemperatureC ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$re", (object?)e?.Reallocated ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$pe", (object?)e?.Pending ?? DBNull.Value);

@@ -29,7 +29,7 @@ public static class Verdict
         var warns = new List<string>();
         foreach (var (stage, state, summary) in stages)
         {
-            if (state is "Failed") fails.Add($"{stage}: {summary ?? "failed"}");
+            if (state is StageStates.Failed) fails.Add($"{stage}: {summary ?? "failed"}");
         }
 
         if (post is not null)
@@ -41,7 +41,7 @@ public static class Verdict
             if (post.TemperatureC is { } t && t > temperatureLimitC)
                 warns.Add($"Warning: temperature {t} °C is over the limit of {temperatureLimitC} °C");
         }
-        else if (stages.Any(s => s.Stage == StageKind.SmartPostCheck && s.State == "Passed"))
+        else if (stages.Any(s => s.Stage == StageKind.SmartPostCheck && s.State == StageStates.Passed))
         {
             warns.Add("Warning: no SMART snapshot after the run to compare with");
         }

@@ -128,8 +128,9 @@ public sealed class DriveRepository
             var parameters = new List<(string, object?)>();
             if (query.HostNames is { Count: > 0 } hosts)
             {
-                var names = hosts.Select((h, i) => { parameters.Add(("$h" + i, h)); return "$h" + i; });
-                sql += $" WHERE host_name COLLATE NOCASE IN ({string.Join(", ", names)})";
+                var (where, values) = Wildcard.SqlAny("host_name", "$h", hosts);
+                parameters.AddRange(values.Select(v => (v.Name, (object?)v.Value)));
+                sql += " WHERE " + where;
             }
             sql += " ORDER BY host_name COLLATE NOCASE, device_path, id";
             using var cmd = Command(c, null, sql, parameters.ToArray());

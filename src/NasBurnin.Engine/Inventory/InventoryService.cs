@@ -38,7 +38,7 @@ public static class InventoryService
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.Serial is null && query.Roles is not { Count: > 0 } && query.Transports is not { Count: > 0 }) return null;
-        return new DriveRepository(store).Query(query with { HostNames = new[] { hostName } })
+        return new DriveRepository(store).Query(query with { HostNames = new[] { Wildcard.Exact(hostName) } })
             .Where(d => d.MissingSince is null).Select(d => d.KernelName).ToList();
     }
 

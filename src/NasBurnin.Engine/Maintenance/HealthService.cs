@@ -97,7 +97,7 @@ public sealed class HealthService
     /// <summary>Runs the last refresh found Stalled (no progress for StallHours): a warning that needs a person.</summary>
     private static HealthCheck Progressing(BurninStore store)
     {
-        var stalled = new Burnin.RunRepository(store).Query(new Burnin.RunQuery(States: new[] { Burnin.RunStates.Stalled }));
+        var stalled = new Burnin.RunRepository(store).Query(new Burnin.RunQuery(States: new[] { Burnin.RunState.Stalled }));
         return stalled.Count == 0
             ? new HealthCheck(RunsProgressing, "runs", true, "No run is stalled.")
             : new HealthCheck(RunsProgressing, "runs", false,

@@ -45,7 +45,7 @@ internal static class MessageFactory
         var title = $"NasBurnin daily report: {fleet.PassedCount} passed, {fleet.FailedCount} failed, {fleet.InProgressCount} in progress, {fleet.Attention.Count} drives need attention";
         var lines = new List<string> { $"Period since {fleet.Since} (generated {fleet.GeneratedAt})." };
         lines.AddRange(fleet.Banner.Select(b => $"{b.Kind}: {b.Text}"));
-        lines.AddRange(fleet.Finished.Where(r => r.Result != "Pass").Select(r => $"Run {r.RunId} {r.Result}: {r.Model} {r.Serial} on {r.Host} ({r.Device}): {r.Reasons}"));
+        lines.AddRange(fleet.Finished.Where(r => r.Result != Burnin.RunResults.Pass).Select(r => $"Run {r.RunId} {r.Result}: {r.Model} {r.Serial} on {r.Host} ({r.Device}): {r.Reasons}"));
         lines.AddRange(fleet.InProgress.Select(r => $"Run {r.RunId} {r.State} {r.Progress}: {r.Serial} on {r.Host} ({r.Device})"));
         lines.AddRange(fleet.Attention.Select(a => $"Attention: {a.Serial} on {a.Host} ({a.Device}): {a.Why}"));
         return new NotificationMessage("Digest", "[NasBurnin] " + title, string.Join("\n", lines), html,

@@ -167,7 +167,7 @@ public sealed partial class NotificationService
         + (c.CertificateSha256 is null ? "" : $"; pinned certificate SHA-256 {c.CertificateSha256}")
         + (c.Enabled ? "" : "; disabled");
 
-    private static BurninException NotFound(string name) =>
+    public static BurninException NotFound(string name) =>
         new("NotificationNotFound", ErrorKind.NotFound, $"There is no notification channel named '{name}'. Get-BurninNotification lists them; Set-BurninNotification adds one.") { Target = name };
 
     [GeneratedRegex("[^A-Za-z0-9._-]")]

@@ -21,29 +21,10 @@ internal static class SmtpSender
 
     public static async Task SendAsync(NotificationChannel c, string? secret, NotificationMessage m, CancellationToken ct)
     {
-        var mail = new MimeMessage();
-        mail.From.Add(MailboxAddress.Parse(c.From!));
-        foreach (var to in c.To) mail.To.Add(MailboxAddress.Parse(to));
-        mail.Subject = m.Title;
-        var body = new BodyBuilder { TextBody = m.Text, HtmlBody = m.Html };
-        foreach (var a in m.Attachments)
-            body.Attachments.Add(a.FileName, System.Text.Encoding.UTF8.GetBytes(a.Content), ContentType.Parse(a.MediaType + "; charset=utf-8"));
-        mail.Body = body.ToMessageBody();
-
-        string? seenThumbprint = null;
-        string? seenProblem = null;
+        var mail = Compose(c, m);
+        var tls = new TlsCheck(c.CertificateSha256);
         using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
-        client.ServerCertificateValidationCallback = (_, cert, _, errors) =>
-        {
-            if (cert is null) { seenProblem = "the server sent no certificate"; return false; }
-            seenThumbprint = Sha256(cert);
-            if (errors == SslPolicyErrors.None) return true;
-            if (c.CertificateSha256 is { } pin && CryptographicOperations.FixedTimeEquals(
-                    System.Text.Encoding.ASCII.GetBytes(pin), System.Text.Encoding.ASCII.GetBytes(seenThumbprint))) return true;
-            seenProblem = errors.ToString();
-            return false;
-        };
-        var where = $"Channel '{c.Name}' (SMTP {c.SmtpServer}:{c.EffectivePort})";
+        client.ServerCertificateValidationCallback = tls.Validate;
         var options = c.Security switch
         {
             SmtpSecurity.Implicit => SecureSocketOptions.SslOnConnect,
@@ -61,36 +42,63 @@ internal static class SmtpSender
             await client.DisconnectAsync(true, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
-        catch (SslHandshakeException e)
+        catch (Exception e) when (Failure(c, e, options, tls) is { } failure) { throw failure; }
+    }
+
+    private static MimeMessage Compose(NotificationChannel c, NotificationMessage m)
+    {
+        var mail = new MimeMessage();
+        mail.From.Add(MailboxAddress.Parse(c.From!));
+        foreach (var to in c.To) mail.To.Add(MailboxAddress.Parse(to));
+        mail.Subject = m.Title;
+        var body = new BodyBuilder { TextBody = m.Text, HtmlBody = m.Html };
+        foreach (var a in m.Attachments)
+            body.Attachments.Add(a.FileName, System.Text.Encoding.UTF8.GetBytes(a.Content), ContentType.Parse(a.MediaType + "; charset=utf-8"));
+        mail.Body = body.ToMessageBody();
+        return mail;
+    }
+
+    /// <summary>Trusts what the system trusts, or the pinned thumbprint; remembers what it saw for the error message.</summary>
+    private sealed class TlsCheck(string? pin)
+    {
+        public string? Thumbprint { get; private set; }
+        public string? Problem { get; private set; }
+
+        public bool Validate(object sender, X509Certificate? cert, X509Chain? chain, SslPolicyErrors errors)
         {
-            throw seenThumbprint is not null
-                ? new BurninException("NotificationTlsUntrusted", ErrorKind.Security,
-                    $"{where}: the TLS certificate is not trusted ({seenProblem}); its SHA-256 thumbprint is {seenThumbprint}. " +
-                    $"If this is your server's own certificate, pin it: Set-BurninNotification -Name {c.Name} -CertificateThumbprint {seenThumbprint}", e) { Target = c.Name }
-                : new BurninException("NotificationTlsFailed", ErrorKind.Security,
-                    $"{where}: the TLS handshake failed ({FirstLine(e)}). Check -Security: StartTls for port 587, Implicit for 465.", e) { Target = c.Name };
+            if (cert is null) { Problem = "the server sent no certificate"; return false; }
+            Thumbprint = Sha256(cert);
+            if (errors == SslPolicyErrors.None) return true;
+            if (pin is not null && CryptographicOperations.FixedTimeEquals(
+                    System.Text.Encoding.ASCII.GetBytes(pin), System.Text.Encoding.ASCII.GetBytes(Thumbprint))) return true;
+            Problem = errors.ToString();
+            return false;
         }
-        catch (NotSupportedException e) when (options == SecureSocketOptions.StartTls)
+    }
+
+    /// <summary>The error naming channel, host and port for a failed delivery; null for an exception that is not a delivery failure.</summary>
+    private static BurninException? Failure(NotificationChannel c, Exception e, SecureSocketOptions options, TlsCheck tls)
+    {
+        var where = $"Channel '{c.Name}' (SMTP {c.SmtpServer}:{c.EffectivePort})";
+        return e switch
         {
-            throw new BurninException("NotificationTlsFailed", ErrorKind.Security,
-                $"{where}: the server does not offer STARTTLS, so nothing was sent in clear. Use a server that offers TLS (or -Security Implicit on its TLS port).", e) { Target = c.Name };
-        }
-        catch (AuthenticationException e)
-        {
-            throw new BurninException("NotificationLoginRefused", ErrorKind.Authentication,
-                $"{where}: the server refused the login of '{c.UserName}' ({FirstLine(e)}). Check the user name and the secret in {c.SecretSource}.", e) { Target = c.Name };
-        }
-        catch (SmtpCommandException e)
-        {
-            throw new BurninException("NotificationRejected", ErrorKind.InvalidOperation,
-                $"{where}: the server refused the message: {(int)e.StatusCode} {FirstLine(e)}" + (e.Mailbox is { } mb ? $" (mailbox {mb.Address})" : ""), e) { Target = c.Name };
-        }
-        catch (Exception e) when (e is SocketException or IOException or SmtpProtocolException or ServiceNotConnectedException or OperationCanceledException)
-        {
-            var what = e is OperationCanceledException ? $"no answer within {Timeout.TotalSeconds * 2:0} s" : FirstLine(e);
-            throw new BurninException("NotificationUnreachable", ErrorKind.Connection,
-                $"{where}: cannot deliver: {what}. Check that the server runs and that this machine may reach it on port {c.EffectivePort}.", e) { Target = c.Name };
-        }
+            SslHandshakeException when tls.Thumbprint is not null => new BurninException("NotificationTlsUntrusted", ErrorKind.Security,
+                $"{where}: the TLS certificate is not trusted ({tls.Problem}); its SHA-256 thumbprint is {tls.Thumbprint}. " +
+                $"If this is your server's own certificate, pin it: Set-BurninNotification -Name {c.Name} -CertificateThumbprint {tls.Thumbprint}", e) { Target = c.Name },
+            SslHandshakeException => new BurninException("NotificationTlsFailed", ErrorKind.Security,
+                $"{where}: the TLS handshake failed ({FirstLine(e)}). Check -Security: StartTls for port 587, Implicit for 465.", e) { Target = c.Name },
+            NotSupportedException when options == SecureSocketOptions.StartTls => new BurninException("NotificationTlsFailed", ErrorKind.Security,
+                $"{where}: the server does not offer STARTTLS, so nothing was sent in clear. Use a server that offers TLS (or -Security Implicit on its TLS port).", e) { Target = c.Name },
+            AuthenticationException => new BurninException("NotificationLoginRefused", ErrorKind.Authentication,
+                $"{where}: the server refused the login of '{c.UserName}' ({FirstLine(e)}). Check the user name and the secret in {c.SecretSource}.", e) { Target = c.Name },
+            SmtpCommandException sc => new BurninException("NotificationRejected", ErrorKind.InvalidOperation,
+                $"{where}: the server refused the message: {(int)sc.StatusCode} {FirstLine(e)}" + (sc.Mailbox is { } mb ? $" (mailbox {mb.Address})" : ""), e) { Target = c.Name },
+            SocketException or IOException or SmtpProtocolException or ServiceNotConnectedException or OperationCanceledException =>
+                new BurninException("NotificationUnreachable", ErrorKind.Connection,
+                    $"{where}: cannot deliver: {(e is OperationCanceledException ? $"no answer within {Timeout.TotalSeconds * 2:0} s" : FirstLine(e))}. " +
+                    $"Check that the server runs and that this machine may reach it on port {c.EffectivePort}.", e) { Target = c.Name },
+            _ => null,
+        };
     }
 
     internal static string Sha256(X509Certificate cert) => Convert.ToHexString(SHA256.HashData(cert.GetRawCertData()));

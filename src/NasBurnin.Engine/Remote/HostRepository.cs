@@ -38,19 +38,21 @@ public sealed class HostRepository
         Query(c, "WHERE id = $id", cmd => cmd.Parameters.AddWithValue("$id", id)).SingleOrDefault());
 
     /// <summary>Hosts whose name matches a PowerShell wildcard (case-insensitive), ordered by name and port.</summary>
-    public IReadOnlyList<HostRecord> List(string? nameWildcard = null, int? port = null) => List(nameWildcard, port, exact: false);
+    public IReadOnlyList<HostRecord> List(Wildcard? name = null, int? port = null) =>
+        List(name?.ToGlob(), port, exact: false);
 
     /// <summary>Hosts with exactly this name (case-insensitive), on any port unless one is given.</summary>
     public IReadOnlyList<HostRecord> ListNamed(string name, int? port = null) => List(name, port, exact: true);
 
+    /// <summary>Hosts by exact name or by a GLOB pattern already translated by <see cref="Wildcard.ToGlob"/>.</summary>
     private IReadOnlyList<HostRecord> List(string? name, int? port, bool exact) => _store.Read(c =>
     {
         var where = new List<string>();
-        if (name is not null) where.Add(exact ? "name = $name" : "name LIKE $name ESCAPE '\\'");
+        if (name is not null) where.Add(exact ? "name = $name" : Wildcard.SqlCondition("name", "$name"));
         if (port is not null) where.Add("port = $port");
         return Query(c, where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "", cmd =>
         {
-            if (name is not null) cmd.Parameters.AddWithValue("$name", exact ? name : AuditLog.WildcardToLike(name));
+            if (name is not null) cmd.Parameters.AddWithValue("$name", name);
             if (port is not null) cmd.Parameters.AddWithValue("$port", port.Value);
         });
     });

@@ -26,12 +26,35 @@ internal static class FleetBuilder
 
     public static FleetStatus Build(FleetData d, DateTimeOffset since, DateTimeOffset now, string storePath)
     {
+        var row = RowMaker(d, now);
+        var inProgress = d.Runs.Where(r => !RunStates.IsFinal(r.State))
+            .OrderBy(r => r.HostName, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.State == RunStates.Queued).ThenBy(r => r.QueuePosition).ThenBy(r => r.Id)
+            .Select(row).ToList();
+        var finishedRuns = d.Runs.Where(r => RunStates.IsFinal(r.State) && r.FinishedAt >= since).OrderByDescending(r => r.FinishedAt).ThenByDescending(r => r.Id).ToList();
+        return new FleetStatus
+        {
+            GeneratedAt = ReportFormat.Time(now)!,
+            Since = ReportFormat.Time(since)!,
+            StorePath = storePath,
+            Banner = Banner(d),
+            InProgress = inProgress,
+            Finished = finishedRuns.Select(row).ToList(),
+            Attention = Attention(d, since),
+            Hosts = Hosts(d),
+            DriveCount = d.Drives.Count(x => x.MissingSince is null),
+            FailedRunIds = finishedRuns.Where(r => r.Result == RunResults.Fail).Select(r => r.Id).ToList(),
+        };
+    }
+
+    /// <summary>One table row per run: its drive's model, current stage, progress, ETA and queue place.</summary>
+    private static Func<RunRecord, FleetRun> RowMaker(FleetData d, DateTimeOffset now)
+    {
         var drives = d.Drives.Where(x => x.Id is not null).ToDictionary(x => x.Id!.Value);
         var stagesByRun = d.Stages.GroupBy(s => s.RunId).ToDictionary(g => g.Key, g => (IReadOnlyList<StageRecord>)g.OrderBy(s => s.Ordinal).ToList());
-        FleetRun Row(RunRecord r)
+        return r =>
         {
             var stages = stagesByRun.TryGetValue(r.Id, out var list) ? list : Array.Empty<StageRecord>();
-            var current = stages.FirstOrDefault(s => s.State == "Running");
+            var current = stages.FirstOrDefault(s => s.State == StageStates.Running);
             var progress = RunProgress.Overall(r, stages);
             var eta = current is null ? null : RunProgress.StageEta(current, now);
             drives.TryGetValue(r.DriveId, out var drive);
@@ -44,13 +67,12 @@ internal static class FleetBuilder
                 r.State == RunStates.Queued && r.QueuePosition is { } q ? $"#{q}" : null,
                 ReportFormat.Time(r.StartedAt ?? r.CreatedAt), ReportFormat.Time(r.FinishedAt),
                 ReportFormat.Duration((r.FinishedAt ?? now) - (r.StartedAt ?? r.CreatedAt)), string.Join("; ", r.Reasons));
-        }
+        };
+    }
 
-        var inProgress = d.Runs.Where(r => !RunStates.IsFinal(r.State))
-            .OrderBy(r => r.HostName, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.State == RunStates.Queued).ThenBy(r => r.QueuePosition).ThenBy(r => r.Id)
-            .Select(Row).ToList();
-        var finishedRuns = d.Runs.Where(r => RunStates.IsFinal(r.State) && r.FinishedAt >= since).OrderByDescending(r => r.FinishedAt).ThenByDescending(r => r.Id).ToList();
-
+    /// <summary>Drives needing a look: SMART Failed or Warning, Stale, or a pool member whose health got worse in the period.</summary>
+    private static List<AttentionDrive> Attention(FleetData d, DateTimeOffset since)
+    {
         var attention = new List<AttentionDrive>();
         foreach (var x in d.Drives.Where(x => x.MissingSince is null))
         {
@@ -65,7 +87,12 @@ internal static class FleetBuilder
                 attention.Add(new AttentionDrive(x.HostName, x.Device, x.Serial ?? "", x.Model ?? "", x.Role.ToString(), x.SmartHealth.ToString(),
                     ReportStyles.ForResult(x.SmartHealth.ToString()), string.Join(" · ", why)));
         }
+        return attention;
+    }
 
+    /// <summary>The banner: open unlocks, then unlocks and health-rule overrides made in the period.</summary>
+    private static List<BannerItem> Banner(FleetData d)
+    {
         var banner = new List<BannerItem>();
         foreach (var u in d.Unlocks.OrderBy(u => u.ExpiresAt))
             banner.Add(new BannerItem("Unlocked", $"{u.Role} drive {u.Serial}{(u.Model is null ? "" : " (" + u.Model + ")")} on {u.HostName} {u.Device} is unlocked by {u.Operator} until {ReportFormat.Time(u.ExpiresAt)}: the next destructive run on it erases its data."));
@@ -76,25 +103,13 @@ internal static class FleetBuilder
             else if (OverrideEvents.Contains(ev.Type))
                 banner.Add(new BannerItem("Override", $"{ReportFormat.Time(ev.OccurredAt)}: {ev.Operator} {(ev.Type == "health_rule_removed" ? "removed" : "set")} a health-rule override" + (ev.Detail is null ? "" : $": {ev.Detail}")));
         }
+        return banner;
+    }
 
-        var hosts = d.Hosts.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase).Select(h => new HostSummary(h.Name,
+    private static List<HostSummary> Hosts(FleetData d) =>
+        d.Hosts.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase).Select(h => new HostSummary(h.Name,
             d.Drives.Count(x => x.MissingSince is null && string.Equals(x.HostName, h.Name, StringComparison.OrdinalIgnoreCase)),
             d.Runs.Count(r => r.HostId == h.Id && r.State is RunStates.Running or RunStates.Stalled),
             d.Runs.Count(r => r.HostId == h.Id && r.State == RunStates.Queued),
             ReportFormat.Time(h.LastSuccessAt), h.LastError)).ToList();
-
-        return new FleetStatus
-        {
-            GeneratedAt = ReportFormat.Time(now)!,
-            Since = ReportFormat.Time(since)!,
-            StorePath = storePath,
-            Banner = banner,
-            InProgress = inProgress,
-            Finished = finishedRuns.Select(Row).ToList(),
-            Attention = attention,
-            Hosts = hosts,
-            DriveCount = d.Drives.Count(x => x.MissingSince is null),
-            FailedRunIds = finishedRuns.Where(r => r.Result == RunResults.Fail).Select(r => r.Id).ToList(),
-        };
-    }
 }

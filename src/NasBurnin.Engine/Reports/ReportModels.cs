@@ -30,7 +30,7 @@ public sealed class Certificate
     public TemperatureChart? Chart { get; init; }
     public string? ChartNote { get; init; }
     /// <summary>The run failed (its certificate is attached to the digest).</summary>
-    public bool Failed => Verdict == "Fail";
+    public bool Failed => Verdict == Burnin.RunResults.Fail;
 }
 
 public sealed record CertificateStage(int Ordinal, string Name, string State, string StateStyle, string? Started, string? Duration, string? Summary, string BadBlocks);
@@ -64,8 +64,8 @@ public sealed class FleetStatus
     public required IReadOnlyList<HostSummary> Hosts { get; init; }
     public required int DriveCount { get; init; }
     public int InProgressCount => InProgress.Count;
-    public int PassedCount => Finished.Count(r => r.Result == "Pass");
-    public int FailedCount => Finished.Count(r => r.Result == "Fail");
+    public int PassedCount => Finished.Count(r => r.Result == Burnin.RunResults.Pass);
+    public int FailedCount => Finished.Count(r => r.Result == Burnin.RunResults.Fail);
     /// <summary>Run ids of the finished runs that failed: their certificates go with the digest.</summary>
     public required IReadOnlyList<long> FailedRunIds { get; init; }
 }

@@ -89,6 +89,17 @@ public sealed class DriveUnlockService
         return n;
     });
 
+    /// <summary>
+    /// Whether a destructive stage may be offered for this drive now (tab completion): Free, or Mounted/Stale
+    /// with an open unlock for that role. The planner still checks everything when the run starts.
+    /// </summary>
+    public bool AllowsDestructive(long driveId, string? serial, string role)
+    {
+        if (role == DriveRoles.Free) return true;
+        if (!DriveRoles.NeedsUnlock(role) || string.IsNullOrEmpty(serial)) return false;
+        return _store.Read(c => Active(c, null, _store.Clock, driveId, serial))?.Role == role;
+    }
+
     /// <summary>The open unlock bound to this drive and serial, if any.</summary>
     internal static DriveUnlock? Active(SqliteConnection c, SqliteTransaction? tx, IClock clock, long driveId, string serial)
     {

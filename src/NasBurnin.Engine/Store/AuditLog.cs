@@ -8,9 +8,9 @@ public sealed record AuditEvent(
     long Id, DateTimeOffset OccurredAt, string Type, string Operator, string Source,
     string? HostName, string? Serial, long? RunId, long? StageId, string? Detail);
 
-/// <summary>What Get-BurninAuditEvent asks for; null means "any".</summary>
+/// <summary>What Get-BurninAuditEvent asks for; null means "any". Types and Serial are PowerShell wildcards.</summary>
 public sealed record AuditQuery(
-    IReadOnlyList<string>? Types = null, DateTimeOffset? Since = null, string? SerialLike = null,
+    IReadOnlyList<string>? Types = null, DateTimeOffset? Since = null, Wildcard? Serial = null,
     string? Operator = null, int? Last = null);
 
 /// <summary>
@@ -49,6 +49,17 @@ public sealed class AuditLog
         return (long)cmd.ExecuteScalar()!;
     }
 
+    /// <summary>The event types the trail holds, sorted (for tab completion).</summary>
+    public IReadOnlyList<string> Types() => _store.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT DISTINCT type FROM audit_events ORDER BY type";
+        var list = new List<string>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add(r.GetString(0));
+        return (IReadOnlyList<string>)list;
+    });
+
     /// <summary>Events oldest first; with <see cref="AuditQuery.Last"/>, the newest N (still oldest first).</summary>
     public IReadOnlyList<AuditEvent> Query(AuditQuery q) => _store.Read(c =>
     {
@@ -56,23 +67,19 @@ public sealed class AuditLog
         var where = new List<string>();
         if (q.Types is { Count: > 0 })
         {
-            var names = new List<string>();
-            for (var i = 0; i < q.Types.Count; i++)
-            {
-                names.Add("$type" + i);
-                cmd.Parameters.AddWithValue("$type" + i, q.Types[i]);
-            }
-            where.Add($"type IN ({string.Join(", ", names)})");
+            var (sql, parameters) = Wildcard.SqlAny("type", "$type", q.Types.Select(Wildcard.Parse).ToList());
+            where.Add(sql);
+            foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
         }
         if (q.Since is { } since)
         {
             where.Add("occurred_at >= $since");
             cmd.Parameters.AddWithValue("$since", StoreTime.Format(since));
         }
-        if (q.SerialLike is { } serial)
+        if (q.Serial is { } serial)
         {
-            where.Add("serial LIKE $serial ESCAPE '\\'");
-            cmd.Parameters.AddWithValue("$serial", serial);
+            where.Add(Wildcard.SqlCondition("serial", "$serial"));
+            cmd.Parameters.AddWithValue("$serial", serial.ToGlob());
         }
         if (q.Operator is { } op)
         {
@@ -101,23 +108,4 @@ public sealed class AuditLog
         }
         return list;
     });
-
-    /// <summary>Turns a PowerShell-style wildcard (* and ?) into a LIKE pattern with '\' escapes.</summary>
-    public static string WildcardToLike(string wildcard)
-    {
-        var sb = new System.Text.StringBuilder();
-        foreach (var ch in wildcard)
-        {
-            sb.Append(ch switch
-            {
-                '*' => "%",
-                '?' => "_",
-                '%' => "\\%",
-                '_' => "\\_",
-                '\\' => "\\\\",
-                _ => ch.ToString(),
-            });
-        }
-        return sb.ToString();
-    }
 }

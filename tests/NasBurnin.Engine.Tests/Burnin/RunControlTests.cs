@@ -22,15 +22,9 @@ public sealed class RunControlTests : IDisposable
 
     private static string[] ShellArgv(string shell) => shell == "busybox" ? new[] { "/usr/bin/busybox", "sh" } : new[] { "/usr/bin/dash" };
 
-    private bool Skip(string shell)
-    {
-        if (!OperatingSystem.IsLinux() || !File.Exists(ShellArgv(shell)[0]) || !File.Exists("/usr/bin/setsid"))
-        {
-            _out.WriteLine($"skipped: needs Linux, /proc, setsid and {ShellArgv(shell)[0]}");
-            return true;
-        }
-        return false;
-    }
+    private static void RequireShell(string shell) =>
+        Skip.If(!OperatingSystem.IsLinux() || !File.Exists(ShellArgv(shell)[0]) || !File.Exists("/usr/bin/setsid"),
+            $"needs Linux, /proc, setsid and {ShellArgv(shell)[0]}");
 
     private static (int Exit, string Out, string Err) Sh(string shell, string script)
     {
@@ -95,11 +89,11 @@ public sealed class RunControlTests : IDisposable
         catch (IOException) { return '-'; }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Shells))]
     public void Status_ends_the_whole_group_of_a_killed_runner_before_calling_it_Interrupted(string shell)
     {
-        if (Skip(shell)) return;
+        RequireShell(shell);
         var (id, leader) = FakeRun(shell);
         Process.GetProcessById(leader).Kill(); // SIGKILL, like kill -9: the children (one of them stopped) are orphaned
         for (var i = 0; i < 100 && Members(leader).Contains(leader); i++) Thread.Sleep(50);
@@ -115,11 +109,11 @@ public sealed class RunControlTests : IDisposable
         Assert.Empty(Members(leader));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Shells))]
     public void Stop_ends_the_runner_and_its_stopped_child_and_only_then_says_Aborted(string shell)
     {
-        if (Skip(shell)) return;
+        RequireShell(shell);
         var (id, leader) = FakeRun(shell);
         var r = Sh(shell, RunnerScripts.Stop(_work, new[] { (id, "/dev/null-device-x", "/bin/true") }));
         _out.WriteLine(r.Out + r.Err);
@@ -128,11 +122,11 @@ public sealed class RunControlTests : IDisposable
         Assert.Equal("Aborted", File.ReadAllText(Path.Combine(_work, "runs", id, "stages", "1", "state")).Trim());
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Shells))]
     public void A_reused_runner_pid_is_neither_taken_for_the_runner_nor_killed(string shell)
     {
-        if (Skip(shell)) return;
+        RequireShell(shell);
         var id = "r" + Guid.NewGuid().ToString("N")[..12];
         var run = Path.Combine(_work, "runs", id);
         Directory.CreateDirectory(Path.Combine(run, "stages", "1"));
@@ -154,11 +148,11 @@ public sealed class RunControlTests : IDisposable
         Assert.Contains(stranger.Id, Members(stranger.Id));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Shells))]
     public void The_group_killer_refuses_group_ids_that_are_not_a_run(string shell)
     {
-        if (Skip(shell)) return;
+        RequireShell(shell);
         var lib = Path.Combine(_work, "runctl.sh");
         File.WriteAllText(lib, RunnerFiles.Files["runctl.sh"]);
         // 'kill -KILL -1' would end every process this user may signal; 0 is the caller's own group.

@@ -54,10 +54,10 @@ public class RunnerTests
         throw new TimeoutException("run did not finish");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Surface_validation_passes_on_a_clean_drive_with_a_compact_log()
     {
-        if (!TestNas.Available) { _out.WriteLine("skipped: needs root, sshd and badblocks"); return; }
+        Skip.If(!TestNas.Available, "needs root, sshd and badblocks");
         using var rig = Setup();
         var d = rig.Nas.DriveBySerial("NBT0007");
         var run = await RunToEnd(rig, TestNas.InsertDrive(rig.Store.Path, d, "Free"), new[] { StageKind.SmartShort, StageKind.SurfaceValidate, StageKind.SmartPostCheck });
@@ -73,10 +73,10 @@ public class RunnerTests
         Assert.DoesNotContain("\b", surface.LogText, StringComparison.Ordinal); // badblocks' backspace-rewritten progress is compacted away
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Surface_validation_fails_on_read_errors_and_lists_the_bad_blocks()
     {
-        if (!TestNas.Available) { _out.WriteLine("skipped: needs root, sshd and badblocks"); return; }
+        Skip.If(!TestNas.Available, "needs root, sshd and badblocks");
         using var rig = Setup("--faulty");
         var d = rig.Nas.DriveBySerial("NBTBAD1");
         var run = await RunToEnd(rig, TestNas.InsertDrive(rig.Store.Path, d, "Free"), new[] { StageKind.SurfaceValidate, StageKind.SmartPostCheck });
@@ -93,10 +93,10 @@ public class RunnerTests
         Assert.Equal("Skipped", stages.Single(s => s.Stage == StageKind.SmartPostCheck).State);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_runner_refuses_a_drive_that_was_mounted_after_the_inventory()
     {
-        if (!TestNas.Available) { _out.WriteLine("skipped: needs root, sshd and badblocks"); return; }
+        Skip.If(!TestNas.Available, "needs root, sshd and badblocks");
         using var rig = Setup();
         var d = rig.Nas.DriveBySerial("NBT0002"); // the stale ext4 drive, mounted now
         var mnt = Path.Combine(rig.Nas.StateDir, "mnt", "late");
@@ -114,10 +114,10 @@ public class RunnerTests
         finally { TestNas.Run("umount", mnt); }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_self_test_never_seen_running_whose_log_never_changes_fails_at_its_deadline_saying_so()
     {
-        if (!TestNas.Available) { _out.WriteLine("skipped: needs root, sshd and badblocks"); return; }
+        Skip.If(!TestNas.Available, "needs root, sshd and badblocks");
         using var rig = Setup("--hold-power-on-hours");
         var d = rig.Nas.DriveBySerial("NBT0005"); // NVMe, its log full of short tests like the next one, in this power-on hour
         var state = d.GetProperty("stateDir").GetString()!;

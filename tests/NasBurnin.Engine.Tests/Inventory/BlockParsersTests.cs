@@ -61,11 +61,11 @@ public class BlockParsersTests
         Assert.Single(r.Warnings);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Real_lsblk_captures_parse()
     {
         var dir = InventoryFixtures.Shared("lsblk", _output);
-        if (dir is null) return;
+        Skip.If(dir is null, InventoryFixtures.Missing);
         var ssd = LsblkParser.Parse(File.ReadAllText(Path.Combine(dir, "lsblk-J_real-node_sata-ssd.json")));
         Assert.True(ssd.Ok);
         Assert.Equal(new[] { "loop0", "loop1", "loop2", "loop3", "sda", "sdb", "sdc" }, ssd.Devices.Select(d => d.Name));
@@ -98,11 +98,11 @@ public class BlockParsersTests
         Assert.Equal("/dev/sda2", new MountEntry("/home", "/dev/sda2[/@home]", "btrfs").SourceDevice);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Real_findmnt_capture_parses_its_tree()
     {
         var dir = InventoryFixtures.Shared("findmnt", _output);
-        if (dir is null) return;
+        Skip.If(dir is null, InventoryFixtures.Missing);
         var t = FindmntParser.Parse(File.ReadAllText(Path.Combine(dir, "findmnt-json_util-linux_outputs-json.json")));
         Assert.True(t.Ok);
         Assert.Equal(("/", "/dev/sda4", "ext3"), (t.Mounts[0].Target, t.Mounts[0].Source, t.Mounts[0].FsType!));

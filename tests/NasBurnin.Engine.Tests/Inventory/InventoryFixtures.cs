@@ -18,14 +18,14 @@ internal static class InventoryFixtures
         return json.ToJsonString();
     }
 
-    /// <summary>The shared captures folder for <paramref name="sub"/>, or null after telling the test output why the test is skipped.</summary>
+    /// <summary>The shared captures folder for <paramref name="sub"/>, or null (the test then skips with <see cref="Missing"/>).</summary>
     public static string? Shared(string sub, ITestOutputHelper output)
     {
         var dir = Path.Combine(TestPaths.SharedFixtures, sub);
-        if (Directory.Exists(dir)) return dir;
-        output.WriteLine($"SKIPPED: the shared captures folder {dir} is absent; this conformance test needs it.");
-        return null;
+        return Directory.Exists(dir) ? dir : null;
     }
+
+    public static string Missing => $"the shared captures folder {TestPaths.SharedFixtures} is absent; this conformance test needs it.";
 
     /// <summary>Builds inventory-script output the way the script prints it.</summary>
     public sealed class ScriptOutput

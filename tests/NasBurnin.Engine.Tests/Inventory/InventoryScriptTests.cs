@@ -42,10 +42,10 @@ public class InventoryScriptTests
         return new ShResult(p.ExitCode, stdout.Result, stderr.Result);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Script_is_valid_posix_sh()
     {
-        if (!HaveSh) { _output.WriteLine("SKIPPED: no /bin/sh"); return; }
+        Skip.If(!HaveSh, "no /bin/sh");
         foreach (var options in new[] { new InventoryScriptOptions(), new InventoryScriptOptions { IncludeLoop = true, SmartctlTimeoutSeconds = 0, MaxParallelSmartctl = 1 } })
         {
             var r = RunSh(InventoryScript.Build(options), args: "-n");
@@ -63,11 +63,11 @@ public class InventoryScriptTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Script_passes_shellcheck_when_it_is_installed()
     {
         var shellcheck = new[] { "/usr/bin/shellcheck", "/usr/local/bin/shellcheck" }.FirstOrDefault(File.Exists);
-        if (shellcheck is null) { _output.WriteLine("SKIPPED: shellcheck is not installed (apt-get install shellcheck)"); return; }
+        Skip.If(shellcheck is null, "shellcheck is not installed (apt-get install shellcheck)");
         var psi = new ProcessStartInfo(shellcheck, "-s sh -") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         using var p = Process.Start(psi)!;
         var report = p.StandardOutput.ReadToEndAsync();
@@ -98,12 +98,12 @@ public class InventoryScriptTests
         Assert.Throws<BurninException>(() => InventoryScript.Build(new InventoryScriptOptions { MaxParallelSmartctl = 0 }));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Runs_on_this_machine_and_the_root_disk_is_system()
     {
-        if (!HaveSh || !File.Exists("/proc/self/mounts")) { _output.WriteLine("SKIPPED: needs Linux with /bin/sh and /proc"); return; }
+        Skip.If(!HaveSh || !File.Exists("/proc/self/mounts"), "needs Linux with /bin/sh and /proc");
         var rootDisk = RootDisk();
-        if (rootDisk is null) { _output.WriteLine("SKIPPED: / is not on a block device here (container overlay?)"); return; }
+        Skip.If(rootDisk is null, "/ is not on a block device here (container overlay?)");
         var tmp = TestPaths.Temp();
         try
         {
@@ -231,10 +231,10 @@ public class InventoryScriptTests
         public void Dispose() => Directory.Delete(Dir, true);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Runs_smartctl_for_every_whole_disk_in_parallel_and_falls_back_from_lsblk_O()
     {
-        if (!HaveSh) { _output.WriteLine("SKIPPED: no /bin/sh"); return; }
+        Skip.If(!HaveSh, "no /bin/sh");
         using var host = new FakeHost(smartDelaySeconds: 1);
         var options = new InventoryOptions { Script = new InventoryScriptOptions { Tools = host.Tools, MaxParallelSmartctl = 16 } };
         var r = RunSh(InventoryScript.Build(options.Script), new Dictionary<string, string> { ["TMPDIR"] = host.Tmp });
@@ -263,10 +263,10 @@ public class InventoryScriptTests
         Assert.Equal(PoolRole.Spare, inv.Drives.Single(d => d.KernelName == "sdf").PoolRole);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Known_device_types_are_given_back_where_the_serial_still_matches_and_WakeDrives_drops_n_standby()
     {
-        if (!HaveSh) { _output.WriteLine("SKIPPED: no /bin/sh"); return; }
+        Skip.If(!HaveSh, "no /bin/sh");
         using var host = new FakeHost();
         var types = new[]
         {
@@ -305,10 +305,10 @@ public class InventoryScriptTests
         Assert.Equal("-j -x /dev/nvme0n1", Args("nvme0n1"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Parallelism_limit_of_one_runs_smartctl_one_at_a_time_and_loop_devices_on_request()
     {
-        if (!HaveSh) { _output.WriteLine("SKIPPED: no /bin/sh"); return; }
+        Skip.If(!HaveSh, "no /bin/sh");
         using var host = new FakeHost();
         var script = InventoryScript.Build(new InventoryScriptOptions { Tools = host.Tools, MaxParallelSmartctl = 1, IncludeLoop = true });
         var output = InventoryOutput.Parse(RunSh(script, new Dictionary<string, string> { ["TMPDIR"] = host.Tmp }).StdOut);
@@ -317,10 +317,10 @@ public class InventoryScriptTests
         Assert.All(Directory.GetFiles(host.Log, "seen.*"), f => Assert.Equal("1", File.ReadAllText(f).Trim()));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Missing_tools_give_rc_127_sections_and_the_inventory_degrades()
     {
-        if (!HaveSh) { _output.WriteLine("SKIPPED: no /bin/sh"); return; }
+        Skip.If(!HaveSh, "no /bin/sh");
         using var host = new FakeHost();
         var tools = host.Tools with { Smartctl = "/nonexistent/smartctl", Zpool = "zpool-not-installed-here", Findmnt = "/nonexistent/findmnt" };
         var options = new InventoryOptions { Script = new InventoryScriptOptions { Tools = tools } };
@@ -338,10 +338,10 @@ public class InventoryScriptTests
         Assert.Equal(DriveRole.Stale, inv.Drives.Single(d => d.KernelName == "sdd").Role);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_stopped_script_removes_its_temp_folder()
     {
-        if (!HaveSh || !File.Exists("/bin/kill")) { _output.WriteLine("SKIPPED: needs /bin/sh and /bin/kill"); return; }
+        Skip.If(!HaveSh || !File.Exists("/bin/kill"), "needs /bin/sh and /bin/kill");
         using var host = new FakeHost(smartDelaySeconds: 2);
         var script = InventoryScript.Build(new InventoryScriptOptions { Tools = host.Tools });
         var r = RunSh(script, new Dictionary<string, string> { ["TMPDIR"] = host.Tmp }, whileRunning: p =>
@@ -356,17 +356,17 @@ public class InventoryScriptTests
         Thread.Sleep(2500); // the orphaned stand-in smartctl processes end on their own (sleep 2)
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(false)]
     [InlineData(true)]
     public void Link_folders_and_the_paths_zpool_printed_are_resolved_on_the_host_with_or_without_GNU_tools(bool busybox)
     {
-        if (!HaveSh) { _output.WriteLine("SKIPPED: no /bin/sh"); return; }
-        if (busybox && !File.Exists("/usr/bin/busybox")) { _output.WriteLine("SKIPPED: busybox is not installed"); return; }
+        Skip.If(!HaveSh, "no /bin/sh");
+        Skip.If(busybox && !File.Exists("/usr/bin/busybox"), "busybox is not installed");
         // Any block device node of this machine: the script only tests and resolves the path, it never opens it.
         var dev = Directory.GetDirectories("/sys/block").Select(d => "/dev/" + Path.GetFileName(d))
             .FirstOrDefault(d => RunSh($"[ -b '{d}' ]").ExitCode == 0);
-        if (dev is null) { _output.WriteLine("SKIPPED: no block device node here"); return; }
+        Skip.If(dev is null, "no block device node here");
         using var host = new FakeHost();
         var links = Path.Combine(host.Dir, "disk");
         Directory.CreateDirectory(Path.Combine(links, "by-id"));

@@ -63,11 +63,11 @@ public class PowerModeAndUnknownTests
         Assert.DoesNotContain(health.All, x => x.Contains("could not be opened", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_device_that_could_not_be_opened_is_not_taken_for_a_sleeping_one()
     {
         var dir = InventoryFixtures.Shared("smartctl-json", _out);
-        if (dir is null) return;
+        Skip.If(dir is null, InventoryFixtures.Missing);
         foreach (var file in Directory.GetFiles(dir, "*.json"))
         {
             var r = SmartctlParser.Parse(File.ReadAllText(file));
@@ -80,14 +80,14 @@ public class PowerModeAndUnknownTests
         Assert.DoesNotContain(open.All, x => x.Contains("standby", StringComparison.OrdinalIgnoreCase));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("scsi_QEMU_HARDDISK_exit4.json", "does not support SMART")]
     [InlineData("sat_VBOX_HARDDISK_no-smart_exit4.json", "no SMART health")]
     [InlineData("scsi_Intel_RAID1_Volume_exit4.json", "no SMART health")]
     public void Virtual_disks_and_RAID_volumes_are_Unknown_with_the_reason_first_and_no_temperature(string file, string reason)
     {
         var dir = InventoryFixtures.Shared("smartctl-json", _out);
-        if (dir is null) return;
+        Skip.If(dir is null, InventoryFixtures.Missing);
         var r = SmartctlParser.Parse(File.ReadAllText(Path.Combine(dir, file)));
         var health = HealthEvaluator.Evaluate(r);
         Assert.Equal(SmartHealth.Unknown, health.Health);

@@ -151,11 +151,11 @@ public class SmartctlParserTests
     /// Every real capture parses, and transport, serial, model and health agree with the capture's own fields.
     /// The expected values are derived here from the raw JSON with simple rules independent of the parser.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     public void Every_real_smartctl_capture_agrees_with_its_own_fields()
     {
         var dir = InventoryFixtures.Shared("smartctl-json", _output);
-        if (dir is null) return;
+        Skip.If(dir is null, InventoryFixtures.Missing);
         var files = Directory.GetFiles(dir, "*.json").Order(StringComparer.Ordinal).ToList();
         Assert.NotEmpty(files);
         foreach (var file in files)
@@ -214,11 +214,11 @@ public class SmartctlParserTests
         return e;
     }
 
-    [Fact]
+    [SkippableFact]
     public void Real_captures_hand_checked_against_their_provenance()
     {
         var dir = InventoryFixtures.Shared("smartctl-json", _output);
-        if (dir is null) return;
+        Skip.If(dir is null, InventoryFixtures.Missing);
         SmartReport Capture(string prefix) => SmartctlParser.Parse(File.ReadAllText(Directory.GetFiles(dir, prefix + "*.json").Single()));
 
         // "FAILING: smart_status.passed=false, Reallocated_Sector_Ct raw 1975, Current_Pending_Sector 8, read-failure self-tests"

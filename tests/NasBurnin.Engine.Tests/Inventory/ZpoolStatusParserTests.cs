@@ -101,11 +101,11 @@ public class ZpoolStatusParserTests
         ["list-p-v-L_mirror-nvme.txt"] = new(1, new[] { "ONLINE" }, 2, "nvme0n1p3", "ONLINE"),
     };
 
-    [Fact]
+    [SkippableFact]
     public void Every_real_zpool_capture_yields_its_pools_vdevs_and_members()
     {
         var dir = InventoryFixtures.Shared("zpool", _output);
-        if (dir is null) return;
+        Skip.If(dir is null, InventoryFixtures.Missing);
         var files = Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Assert.NotEmpty(files);
         foreach (var name in files)
@@ -125,11 +125,11 @@ public class ZpoolStatusParserTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Real_captures_keep_groups_counters_and_notes()
     {
         var dir = InventoryFixtures.Shared("zpool", _output);
-        if (dir is null) return;
+        Skip.If(dir is null, InventoryFixtures.Missing);
         ZpoolStatus Read(string n) => ZpoolStatusParser.Parse(File.ReadAllText(Path.Combine(dir, n)));
 
         var unavail = Read("status_degraded_UNAVAIL_cksum100980_redacted.txt").Members.First();

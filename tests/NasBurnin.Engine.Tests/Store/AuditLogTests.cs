@@ -26,10 +26,10 @@ public class AuditLogTests
             log.Record("user_logout", new Actor("bob", "local:m\\bob"));
 
             Assert.Equal(3, log.Query(new AuditQuery()).Count);
-            var unlock = Assert.Single(log.Query(new AuditQuery(SerialLike: AuditLog.WildcardToLike("ZL2*"))));
+            var unlock = Assert.Single(log.Query(new AuditQuery(Serial: "ZL2*")));
             Assert.Equal("nas1", unlock.HostName);
             Assert.Null(unlock.RunId);
-            Assert.Empty(log.Query(new AuditQuery(SerialLike: AuditLog.WildcardToLike("ZL2A_C*")))); // '_' is literal
+            Assert.Empty(log.Query(new AuditQuery(Serial: "ZL2A_C*"))); // '_' is literal
             Assert.Equal(2, log.Query(new AuditQuery(Since: clock.UtcNow)).Count);
             Assert.Equal("bob", Assert.Single(log.Query(new AuditQuery(Operator: "BOB"))).Operator);
             Assert.Equal("user_logout", Assert.Single(log.Query(new AuditQuery(Last: 1))).Type);

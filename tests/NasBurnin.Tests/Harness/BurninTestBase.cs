@@ -1,3 +1,4 @@
+using Xunit;
 using Xunit.Abstractions;
 
 namespace NasBurnin.Tests.Harness;
@@ -25,11 +26,6 @@ public abstract class BurninTestBase
     protected BurninRig? Rig { get; }
     protected ITestOutputHelper Out { get; }
 
-    /// <summary>True (after saying why) when this machine cannot run the sandbox NAS.</summary>
-    protected bool Skip()
-    {
-        if (Rig is not null) return false;
-        Out.WriteLine(SandboxNas.Unavailable);
-        return true;
-    }
+    /// <summary>Skips the test, with the reason shown, when this machine cannot run the sandbox NAS.</summary>
+    protected void RequireRig() => Skip.If(Rig is null, SandboxNas.Unavailable);
 }
