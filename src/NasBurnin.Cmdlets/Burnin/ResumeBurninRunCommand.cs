@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using NasBurnin.Common;
+using NasBurnin.Completion;
 using NasBurnin.Engine.Burnin;
 using NasBurnin.Engine.Inventory;
 using NasBurnin.Engine.Store;
@@ -22,6 +23,7 @@ public sealed class ResumeBurninRunCommand : BurninCmdlet
 
     /// <summary>The runs to resume (Get-BurninRun -State Interrupted on the pipeline).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
     public long[] RunId { get; set; } = Array.Empty<long>();
 
     /// <summary>Wait for the runs to finish, with progress, and write the finished runs.</summary>
