@@ -23,18 +23,6 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
 
     public BurninHardeningTests(Fixture rig, ITestOutputHelper output) : base(rig, output) { }
 
-    private static string Read(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "";
-
-    private static void WaitFor(Func<bool> condition, int seconds, string what)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (sw.Elapsed > TimeSpan.FromSeconds(seconds)) throw new Xunit.Sdk.XunitException($"timed out waiting for {what}");
-            Thread.Sleep(100);
-        }
-    }
-
     /// <summary>Live (non-zombie) processes of a process group, with their command names.</summary>
     private static List<(int Pid, string Comm, char State)> Group(int pgid)
     {

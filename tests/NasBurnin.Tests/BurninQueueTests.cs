@@ -16,18 +16,6 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
 
     public BurninQueueTests(Fixture rig, ITestOutputHelper output) : base(rig, output) { }
 
-    private static string Read(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "";
-
-    private static void WaitFor(Func<bool> condition, int seconds, string what)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (sw.Elapsed > TimeSpan.FromSeconds(seconds)) throw new Xunit.Sdk.XunitException($"timed out waiting for {what}");
-            Thread.Sleep(200);
-        }
-    }
-
     [SkippableFact]
     public void Ten_drives_with_a_limit_of_three_never_run_more_than_three_and_the_queue_drains_without_pwsh()
     {

@@ -33,18 +33,6 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
         Skip.IfNot(BlockThrottle.Available, BlockThrottle.Unavailable);
     }
 
-    private static string Read(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "";
-
-    private static void WaitFor(Func<bool> condition, int seconds, string what)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (sw.Elapsed > TimeSpan.FromSeconds(seconds)) throw new Xunit.Sdk.XunitException($"timed out waiting for {what}");
-            Thread.Sleep(100);
-        }
-    }
-
     /// <summary>The live processes of a process group named <paramref name="comm"/>.</summary>
     private static List<int> Members(int pgid, string comm)
     {

@@ -19,16 +19,6 @@ public sealed class SandboxNotificationTests : BurninTestBase, IClassFixture<San
 
     public SandboxNotificationTests(Fixture rig, ITestOutputHelper output) : base(rig, output) { }
 
-    private static void WaitFor(Func<bool> condition, int seconds, string what)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (sw.Elapsed > TimeSpan.FromSeconds(seconds)) throw new Xunit.Sdk.XunitException($"timed out waiting for {what}");
-            Thread.Sleep(100);
-        }
-    }
-
     [SkippableFact]
     public async Task A_finished_run_yields_exactly_one_message_with_two_syncs_racing_and_its_certificate_has_the_runners_temperatures()
     {

@@ -13,15 +13,9 @@ BeforeDiscovery {
 }
 
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $script:Manifest = Join-Path $PSScriptRoot '../../out/NasBurnin/NasBurnin.psd1' | Resolve-Path
     Import-Module $script:Manifest -Force -ErrorAction Stop
-
-    function script:New-TestStore {
-        $dir = Join-Path ([IO.Path]::GetTempPath()) ("nasburnin-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
-        New-Item -ItemType Directory -Path $dir | Out-Null
-        Use-BurninStore -Path (Join-Path $dir 'burnin.db')
-        $dir
-    }
 
     function script:SS([string] $Text) { ConvertTo-SecureString $Text -AsPlainText -Force }
 

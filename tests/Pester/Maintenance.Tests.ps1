@@ -12,13 +12,6 @@ BeforeAll {
     # The tests that age rows or read a backup use the sqlite3 tool.
     $script:NoSqlite3 = if (-not (Get-Command sqlite3 -ErrorAction SilentlyContinue)) { 'it needs the sqlite3 tool (apt-get install sqlite3)' }
 
-    function script:New-TestStore {
-        $dir = Join-Path ([IO.Path]::GetTempPath()) ("nasburnin-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
-        New-Item -ItemType Directory -Path $dir | Out-Null
-        Use-BurninStore -Path (Join-Path $dir 'burnin.db')
-        $dir
-    }
-
     function script:Add-Stages([string] $Db, [int] $Count, [int] $LogBytes, [double] $DaysAgo) {
         $when = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-$DaysAgo days')"
         $sql = @"

@@ -6,15 +6,9 @@
 # adds the headless browser, a real SMTP server and a run on the sandbox NAS.
 
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $script:Manifest = Join-Path $PSScriptRoot '../../out/NasBurnin/NasBurnin.psd1' | Resolve-Path
     Import-Module $script:Manifest -Force -ErrorAction Stop
-
-    function script:New-TestStore {
-        $dir = Join-Path ([IO.Path]::GetTempPath()) ("nasburnin-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
-        New-Item -ItemType Directory -Path $dir | Out-Null
-        Use-BurninStore -Path (Join-Path $dir 'burnin.db')
-        $dir
-    }
 
     # A port on 127.0.0.1 that nothing listens on.
     function script:Get-ClosedPort {

@@ -81,3 +81,11 @@ function Invoke-Bounded([string] $File, [string[]] $Arguments, [string] $Working
     }
     finally { $p.Dispose() }
 }
+
+# A store of its own in a new temp folder, made this session's store (after Import-Module); returns the folder.
+function New-TestStore {
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ("nasburnin-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory -Path $dir | Out-Null
+    Use-BurninStore -Path (Join-Path $dir 'burnin.db')
+    $dir
+}

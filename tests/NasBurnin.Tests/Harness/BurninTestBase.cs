@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -28,4 +29,18 @@ public abstract class BurninTestBase
 
     /// <summary>Skips the test, with the reason shown, when this machine cannot run the sandbox NAS.</summary>
     protected void RequireRig() => Skip.If(Rig is null, SandboxNas.Unavailable);
+
+    /// <summary>A runner state file's content, trimmed; empty while the runner has not written it.</summary>
+    protected static string Read(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "";
+
+    /// <summary>Polls until <paramref name="condition"/> holds; a generous limit, so load makes it slow, never flaky.</summary>
+    protected static void WaitFor(Func<bool> condition, int seconds, string what)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (sw.Elapsed > TimeSpan.FromSeconds(seconds)) throw new Xunit.Sdk.XunitException($"timed out waiting for {what}");
+            Thread.Sleep(100);
+        }
+    }
 }
