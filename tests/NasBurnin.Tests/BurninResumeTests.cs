@@ -314,7 +314,13 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
         var device = Rig!.Nas.Device("NBTBAD1"); // 64 MiB, blocks 8192 and 8193 (of 16384) fail to read
         var serial = Unique("NBTBAD1");
         using var throttle = new BlockThrottle(device, 16L << 20);
-        foreach (var (minPercent, before) in new[] { (10.0, true), (60.0, false) })
+        // A cut after the bad region: the bad blocks found before it must come back from the checkpoint. The
+        // cut before the region (10 %, found once after the resume) passed too, but costs another ~2.5 minutes
+        // of CI on this 16 MiB/s drive; set NASBURNIN_LONG_TESTS=1 to run it as well.
+        var cuts = Environment.GetEnvironmentVariable("NASBURNIN_LONG_TESTS") == "1"
+            ? new[] { (10.0, true), (60.0, false) }
+            : new[] { (60.0, false) };
+        foreach (var (minPercent, before) in cuts)
         {
             using var s = Rig.Session();
             var (runId, _, cp) = StartAndCut(s, serial, device, "SurfaceValidate", 1, 2, minPercent); // pattern 0xaa, verify
