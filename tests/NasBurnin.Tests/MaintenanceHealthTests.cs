@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace NasBurnin.Tests;
 
 /// <summary>Test-BurninHealth against real failures: a read-only store, a stale sync, a stopped sshd.</summary>
+[Collection(SerialCollection.Name)]
 public class MaintenanceHealthTests
 {
     private readonly ITestOutputHelper _out;

@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace NasBurnin.Tests;
 
 /// <summary>Backups under real pressure: a disk that fills up, and a big store with a writer that never stops.</summary>
+[Collection(SerialCollection.Name)]
 public class MaintenanceLoadTests
 {
     private readonly ITestOutputHelper _out;

@@ -13,6 +13,7 @@ namespace NasBurnin.Tests;
 /// subject, recipients, text and HTML parts, attachments, the JSON body. Bad input fails with an error naming the
 /// channel, host and port, leaves the message queued, and the next sync sends it once.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class NotificationTests
 {
     private readonly ITestOutputHelper _out;

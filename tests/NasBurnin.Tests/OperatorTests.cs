@@ -12,6 +12,7 @@ namespace NasBurnin.Tests;
 /// engine's test clock, driven by reflection from the script, so nothing sleeps), prompts that fail
 /// closed, attribution in the audit trail, and no password anywhere in the store files.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public class OperatorTests
 {
     private const string T0 = "2030-01-01T12:00:00Z";

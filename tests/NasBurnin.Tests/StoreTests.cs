@@ -4,6 +4,7 @@ using Xunit;
 namespace NasBurnin.Tests;
 
 /// <summary>The store through the cmdlets: creation, permissions, refusal of wrong files, concurrency.</summary>
+[Collection(SerialCollection.Name)]
 public class StoreTests
 {
     [Fact]
