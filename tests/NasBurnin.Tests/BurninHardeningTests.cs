@@ -13,6 +13,7 @@ namespace NasBurnin.Tests;
 /// A finished run is finalized once, however many processes refresh it at the same moment, and frees
 /// its drive without waiting for a refresh. And what refusals and confirmations say about a drive.
 /// </summary>
+[TypicalSeconds(62)]
 public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninHardeningTests.Fixture>
 {
     public sealed class Fixture : BurninRigFixture

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace NasBurnin.Tests;
 
 /// <summary>A shelf at once: the host-side queue, true progress, heat and stall guards, exclusive open.</summary>
-[Collection(SerialCollection.Name)]
+[TypicalSeconds(90)]
 public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueueTests.Fixture>
 {
     public sealed class Fixture : BurninRigFixture

@@ -14,7 +14,7 @@ namespace NasBurnin.Tests;
 /// there. The sandbox's badblocks wrapper logs every call (guard.log): with the checkpoint it proves that each
 /// pattern was written once and verified once over every block, with no gap and no full restart.
 /// </summary>
-[Collection(SerialCollection.Name)]
+[TypicalSeconds(160)]
 public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResumeTests.Fixture>
 {
     public sealed class Fixture : BurninRigFixture

@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace NasBurnin.Tests;
 
 /// <summary>Burn-in runs on the sandbox NAS through the imported module: detached runners, real badblocks, verdicts.</summary>
+[TypicalSeconds(47)]
 public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTests.Fixture>
 {
     public sealed class Fixture : BurninRigFixture

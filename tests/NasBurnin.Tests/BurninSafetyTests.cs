@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace NasBurnin.Tests;
 
 /// <summary>Never wipe the wrong disk: roles, unlocks, confirmation, -WhatIf and the host-side re-check.</summary>
+[TypicalSeconds(49)]
 public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafetyTests.Fixture>
 {
     public sealed class Fixture : BurninRigFixture

@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace NasBurnin.Tests;
 
 /// <summary>Pass or fail from evidence: the sandbox's smartctl shim plays drives whose SMART data turns bad.</summary>
+[TypicalSeconds(35)]
 public sealed class BurninVerdictTests : BurninTestBase, IClassFixture<BurninVerdictTests.Fixture>
 {
     public sealed class Fixture : BurninRigFixture

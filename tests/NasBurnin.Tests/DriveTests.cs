@@ -17,6 +17,7 @@ namespace NasBurnin.Tests;
 /// DriveRepositoryTests.A_drive_that_moves_from_sdb_to_sdc_keeps_its_row (the sandbox's loop devices are not
 /// moved here: stop.sh must always be able to clean them up).
 /// </summary>
+[TypicalSeconds(56)]
 public sealed class DriveTests : IClassFixture<DriveTests.Nas>
 {
     public sealed class Nas : IDisposable

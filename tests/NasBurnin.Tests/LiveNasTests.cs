@@ -11,6 +11,7 @@ namespace NasBurnin.Tests;
 /// pass on every transport, sleeping disks stay asleep, unknown health is Unknown, health rules are shown,
 /// overridden and audited, and the Standard profile passes every healthy free drive.
 /// </summary>
+[TypicalSeconds(100)]
 public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fixture>
 {
     public sealed class Fixture : BurninRigFixture

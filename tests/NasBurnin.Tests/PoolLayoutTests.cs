@@ -16,6 +16,7 @@ namespace NasBurnin.Tests;
 /// Every disk is checked through the module as users see it, with zpool's -L and without it (then the link paths reach
 /// NasBurnin as they are), and every named disk is refused for SurfaceValidate with its marker data left intact.
 /// </summary>
+[TypicalSeconds(30)]
 public sealed class PoolLayoutTests : BurninTestBase, IClassFixture<PoolLayoutTests.Fixture>
 {
     public sealed class Fixture : BurninRigFixture

@@ -10,6 +10,7 @@ namespace NasBurnin.Tests;
 /// A real run on the sandbox NAS: when it finishes, two scheduled syncs racing each other (two processes) send
 /// exactly one message for it, and its certificate carries the temperatures the runner recorded on the host.
 /// </summary>
+[TypicalSeconds(25)]
 public sealed class SandboxNotificationTests : BurninTestBase, IClassFixture<SandboxNotificationTests.Fixture>
 {
     public sealed class Fixture : BurninRigFixture
