@@ -116,9 +116,10 @@ echo "$SMART_DELAY_MS" >"$STATE/smart_delay_ms"
 if [[ $HOLD_HOURS == 1 ]]; then : >"$STATE/hold_power_on_hours"; fi
 
 # ------------------------------------------------------------------ shims and wrappers
-install -m 0755 "$HERE/shims/smartctl" "$HERE/shims/zpool" "$HERE/shims/nvme" "$HERE/shims/guard" \
+install -m 0755 "$HERE/shims/smartctl" "$HERE/shims/smartctl.py" "$HERE/shims/zpool" "$HERE/shims/nvme" "$HERE/shims/guard" \
 	"$HERE/shims/lsblk" "$HERE/shims/testnas-udev" "$STATE/bin/"
 install -m 0644 "$HERE/shims/testnas-lib.sh" "$STATE/bin/"
+echo "$(uname -m)-linux-$(uname -r)" >"$STATE/platform"   # smartctl's platform_info, read by bin/smartctl
 for t in badblocks wipefs dd mkfs mkfs.ext4 mke2fs blkdiscard shred; do
 	ln -s guard "$STATE/bin/$t"
 done
