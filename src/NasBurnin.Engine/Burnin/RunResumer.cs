@@ -139,16 +139,14 @@ public sealed class RunResumer
         }
         foreach (var (id, started) in shifts)
             c.Execute(tx, "UPDATE burnin_stages SET started_at = $s WHERE id = $id", ("$s", StoreTime.Format(started)), ("$id", id));
+        RunRepository.Requeue(c, tx, p.Run.Id, p.Drive.Device);
         using var cmd = c.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
-            UPDATE burnin_runs SET state = 'Queued', result = 'Running', reasons = NULL, finished_at = NULL, queue_position = NULL,
-                resume_count = resume_count + 1, device_path = $device WHERE id = $id;
             UPDATE burnin_stages SET state = 'Pending', summary = NULL, finished_at = NULL, paused = 0 WHERE run_id = $id AND state = 'Interrupted';
             DELETE FROM smart_snapshots WHERE run_id = $id;
             """;
         // The snapshots stored when the run was called Interrupted come again when it ends (the host keeps smart-pre.json).
-        cmd.Parameters.AddWithValue("$device", p.Drive.Device);
         cmd.Parameters.AddWithValue("$id", p.Run.Id);
         cmd.ExecuteNonQuery();
         var moved = p.Drive.Device != p.Run.Device ? $" (it was at {p.Run.Device} when interrupted)" : "";

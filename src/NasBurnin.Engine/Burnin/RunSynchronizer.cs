@@ -32,80 +32,76 @@ public sealed class RunSynchronizer
         {
             // What the store holds now, inside the write lock: another process may have finished this run
             // (or taken its events) since the caller read it.
-            if (Current(c, tx, run.Id) is not { } current || RunStates.IsFinal(current.State)) return;
-            run = run with { State = current.State, EventsSeen = current.EventsSeen };
+            if (RunRepository.CurrentState(c, tx, run.Id) is not { } current || RunStates.IsFinal(current.State)) return;
+            var fresh = run with { State = current.State, EventsSeen = current.EventsSeen };
             if (remote is null || remote.Missing)
             {
-                MarkGone(c, tx, run, now);
+                MarkGone(c, tx, fresh, now);
                 return;
             }
-            var state = remote.State switch
-            {
-                "Queued" => RunStates.Queued,
-                "Finished" => RunStates.Finished,
-                "Aborted" => RunStates.Aborted,
-                "Interrupted" => RunStates.Interrupted,
-                _ => RunStates.Running,
-            };
-            var stages = StageRows(c, tx, run.Id);
-            var anyProgress = false;
-            foreach (var (ordinal, rs) in remote.Stages)
-            {
-                if (!stages.TryGetValue(ordinal, out var row)) continue;
-                var changed = row.State != rs.State || (rs.Progress?.Percent ?? -1) != (row.Progress ?? -1);
-                anyProgress |= changed;
-                UpdateStage(c, tx, row.Id, rs, changed ? now : null);
-            }
-            if (state == RunStates.Running && !anyProgress && IsStalled(stages.Values, now))
-                state = RunStates.Stalled;
-
-            var position = state == RunStates.Queued && run.RemoteId is { } rid && queue.Contains(rid) ? queue.ToList().IndexOf(rid) + 1 : (int?)null;
-            var seen = IngestEvents(c, tx, run, remote);
-            string? result = null;
-            IReadOnlyList<string>? reasons = null;
-            if (RunStates.IsFinal(state))
-            {
-                (result, reasons) = Finalize(c, tx, run, remote, state, now);
-                StoreSnapshots(c, tx, run, remote, now);
-                RunChangeEvents.Ended(c, tx, run, result, reasons, remote.Events.Any(e => e.Type == "overheat"), now);
-            }
-            else if (state == RunStates.Stalled && run.State != RunStates.Stalled)
-                RunChangeEvents.Stalled(c, tx, run, _settings.StallHours, now);
-            else if (remote.Survivors is { } survivors)
-            {
-                reasons = new[] { $"the runner on {run.HostName} stopped, but processes of its run are still alive after SIGKILL: {survivors}. " +
-                                  "The run is not called Interrupted until they are gone; every refresh tries again." };
-            }
-            using var cmd = c.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = """
-                UPDATE burnin_runs SET state = $state, queue_position = $pos, events_seen = $seen,
-                    started_at = COALESCE(started_at, $started), finished_at = COALESCE($finished, finished_at),
-                    result = COALESCE($result, result), reasons = COALESCE($reasons, reasons)
-                WHERE id = $id
-                """;
-            cmd.Parameters.AddWithValue("$state", state);
-            cmd.Parameters.AddWithValue("$pos", (object?)position ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$seen", seen);
-            cmd.Parameters.AddWithValue("$started", remote.Started is { } s ? StoreTime.Format(s) : DBNull.Value);
-            cmd.Parameters.AddWithValue("$finished", RunStates.IsFinal(state) ? StoreTime.Format(remote.Finished ?? now) : DBNull.Value);
-            cmd.Parameters.AddWithValue("$result", (object?)result ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$reasons", reasons is null ? DBNull.Value : RunRepository.WriteReasons(reasons));
-            cmd.Parameters.AddWithValue("$id", run.Id);
-            cmd.ExecuteNonQuery();
+            var state = UpdateStages(c, tx, fresh.Id, remote, now);
+            var position = QueuePosition(fresh, state, queue);
+            var seen = IngestEvents(c, tx, fresh, remote);
+            var (result, reasons) = Conclude(c, tx, fresh, remote, state, now);
+            RunRepository.ApplyRefresh(c, tx, fresh.Id, new RunRepository.RunRefresh(state, position, seen, remote.Started,
+                RunStates.IsFinal(state) ? remote.Finished ?? now : null, result, reasons));
         });
     }
 
-    private sealed record RunRow(string State, int EventsSeen);
-
-    private static RunRow? Current(SqliteConnection c, SqliteTransaction tx, long runId)
+    /// <summary>The run's state as the runner reports it; anything unknown counts as Running.</summary>
+    private static string StateOf(RemoteRunStatus remote) => remote.State switch
     {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT state, events_seen FROM burnin_runs WHERE id = $id";
-        cmd.Parameters.AddWithValue("$id", runId);
-        using var r = cmd.ExecuteReader();
-        return r.Read() ? new RunRow(r.GetString(0), (int)r.GetInt64(1)) : null;
+        "Queued" => RunStates.Queued,
+        "Finished" => RunStates.Finished,
+        "Aborted" => RunStates.Aborted,
+        "Interrupted" => RunStates.Interrupted,
+        _ => RunStates.Running,
+    };
+
+    /// <summary>
+    /// Writes each reported stage; returns the run's state, Stalled when it runs but no stage has moved
+    /// for longer than the StallHours setting.
+    /// </summary>
+    private string UpdateStages(SqliteConnection c, SqliteTransaction tx, long runId, RemoteRunStatus remote, DateTimeOffset now)
+    {
+        var state = StateOf(remote);
+        var stages = StageRows(c, tx, runId);
+        var anyProgress = false;
+        foreach (var (ordinal, rs) in remote.Stages)
+        {
+            if (!stages.TryGetValue(ordinal, out var row)) continue;
+            var changed = row.State != rs.State || (rs.Progress?.Percent ?? -1) != (row.Progress ?? -1);
+            anyProgress |= changed;
+            UpdateStage(c, tx, row.Id, rs, changed ? now : null);
+        }
+        return state == RunStates.Running && !anyProgress && IsStalled(stages.Values, now) ? RunStates.Stalled : state;
+    }
+
+    /// <summary>The run's 1-based place in the host's queue while it waits there, else null.</summary>
+    private static int? QueuePosition(RunRecord run, string state, IReadOnlyList<string> queue) =>
+        state == RunStates.Queued && run.RemoteId is { } rid && queue.Contains(rid) ? queue.ToList().IndexOf(rid) + 1 : null;
+
+    /// <summary>
+    /// What the refresh concludes: for a final state the verdict, the snapshots and the end event; for a
+    /// new stall its event; for a runner whose processes outlived SIGKILL the reason it is not called
+    /// Interrupted yet. Returns the result and reasons to store (null keeps the stored ones).
+    /// </summary>
+    private (string? Result, IReadOnlyList<string>? Reasons) Conclude(SqliteConnection c, SqliteTransaction tx, RunRecord run, RemoteRunStatus remote,
+        string state, DateTimeOffset now)
+    {
+        if (RunStates.IsFinal(state))
+        {
+            var (result, reasons) = Finalize(c, tx, run, remote, state, now);
+            StoreSnapshots(c, tx, run, remote, now);
+            RunChangeEvents.Ended(c, tx, run, result, reasons, remote.Events.Any(e => e.Type == "overheat"), now);
+            return (result, reasons);
+        }
+        if (state == RunStates.Stalled && run.State != RunStates.Stalled)
+            RunChangeEvents.Stalled(c, tx, run, _settings.StallHours, now);
+        else if (remote.Survivors is { } survivors)
+            return (null, new[] { $"the runner on {run.HostName} stopped, but processes of its run are still alive after SIGKILL: {survivors}. " +
+                                  "The run is not called Interrupted until they are gone; every refresh tries again." });
+        return (null, null);
     }
 
     private sealed record StageRow(long Id, string State, double? Progress, DateTimeOffset? LastProgressAt, DateTimeOffset? StartedAt);
@@ -282,17 +278,9 @@ public sealed class RunSynchronizer
     private void MarkGone(SqliteConnection c, SqliteTransaction tx, RunRecord run, DateTimeOffset now)
     {
         const string why = "interrupted: the run's files are gone from the host (its work folder was cleared, for example by a restart)";
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = """
-            UPDATE burnin_stages SET state = 'Interrupted', summary = $why, finished_at = $now WHERE run_id = $r AND state IN ('Pending', 'Running');
-            UPDATE burnin_runs SET state = 'Interrupted', result = 'Interrupted', reasons = $reasons, finished_at = $now WHERE id = $r;
-            """;
-        cmd.Parameters.AddWithValue("$why", why);
-        cmd.Parameters.AddWithValue("$now", StoreTime.Format(now));
-        cmd.Parameters.AddWithValue("$r", run.Id);
-        cmd.Parameters.AddWithValue("$reasons", RunRepository.WriteReasons(new[] { why }));
-        cmd.ExecuteNonQuery();
+        c.Execute(tx, "UPDATE burnin_stages SET state = 'Interrupted', summary = $why, finished_at = $now WHERE run_id = $r AND state IN ('Pending', 'Running')",
+            ("$why", why), ("$now", StoreTime.Format(now)), ("$r", run.Id));
+        RunRepository.MarkInterrupted(c, tx, run.Id, new[] { why }, now);
         RunChangeEvents.Ended(c, tx, run, RunResults.Interrupted, new[] { why }, heatAbort: false, now);
     }
 }
