@@ -10,7 +10,7 @@ namespace NasBurnin.Engine.Burnin;
 /// <c>internal static</c> ones run inside a caller's transaction (start, refresh, resume, undo), so the
 /// caller keeps its transaction boundaries. Also reads and creates <c>burnin_stages</c> rows.
 /// </summary>
-public sealed class RunRepository
+public sealed partial class RunRepository
 {
     private readonly BurninStore _store;
 

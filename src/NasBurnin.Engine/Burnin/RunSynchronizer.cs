@@ -65,14 +65,14 @@ public sealed class RunSynchronizer
     private string UpdateStages(SqliteConnection c, SqliteTransaction tx, long runId, RemoteRunStatus remote, DateTimeOffset now)
     {
         var state = StateOf(remote);
-        var stages = StageRows(c, tx, runId);
+        var stages = RunRepository.StageProgress(c, tx, runId);
         var anyProgress = false;
         foreach (var (ordinal, rs) in remote.Stages)
         {
             if (!stages.TryGetValue(ordinal, out var row)) continue;
             var changed = row.State != rs.State || (rs.Progress?.Percent ?? -1) != (row.Progress ?? -1);
             anyProgress |= changed;
-            UpdateStage(c, tx, row.Id, rs, changed ? now : null);
+            RunRepository.ApplyStageRefresh(c, tx, row.Id, rs, changed ? now : null);
         }
         return state == RunStates.Running && !anyProgress && IsStalled(stages.Values, now) ? RunStates.Stalled : state;
     }
@@ -104,53 +104,11 @@ public sealed class RunSynchronizer
         return (null, null);
     }
 
-    private sealed record StageRow(long Id, string State, double? Progress, DateTimeOffset? LastProgressAt, DateTimeOffset? StartedAt);
-
-    private static Dictionary<int, StageRow> StageRows(SqliteConnection c, SqliteTransaction tx, long runId)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT id, ordinal, state, progress, last_progress_at, started_at FROM burnin_stages WHERE run_id = $r";
-        cmd.Parameters.AddWithValue("$r", runId);
-        var map = new Dictionary<int, StageRow>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-            map[(int)r.GetInt64(1)] = new StageRow(r.GetInt64(0), r.GetString(2), r.NullableDouble("progress"), r.NullableTime("last_progress_at"), r.NullableTime("started_at"));
-        return map;
-    }
-
-    private bool IsStalled(IEnumerable<StageRow> stages, DateTimeOffset now)
+    private bool IsStalled(IEnumerable<RunRepository.StageProgressRow> stages, DateTimeOffset now)
     {
         var running = stages.FirstOrDefault(s => s.State == StageStates.Running);
         var since = running?.LastProgressAt ?? running?.StartedAt;
         return since is { } t && now - t > TimeSpan.FromHours(_settings.StallHours);
-    }
-
-    private static void UpdateStage(SqliteConnection c, SqliteTransaction tx, long stageId, RemoteStageStatus rs, DateTimeOffset? progressAt)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = """
-            UPDATE burnin_stages SET state = $state, progress = COALESCE($progress, progress), phase = COALESCE($phase, phase),
-                phases = COALESCE($phases, phases), pattern = COALESCE($pattern, pattern), paused = $paused,
-                summary = COALESCE($summary, summary), started_at = COALESCE(started_at, $started), finished_at = COALESCE($finished, finished_at),
-                last_progress_at = COALESCE($progressAt, last_progress_at)
-            WHERE id = $id
-            """;
-        var p = rs.Progress;
-        cmd.Parameters.AddWithValue("$state", rs.State);
-        cmd.Parameters.AddWithValue("$progress", p is null ? DBNull.Value : p.Percent);
-        cmd.Parameters.AddWithValue("$phase", p is { Phases: > 1 } ? p.Phase : DBNull.Value);
-        cmd.Parameters.AddWithValue("$phases", p is { Phases: > 1 } ? p.Phases : DBNull.Value);
-        cmd.Parameters.AddWithValue("$pattern", p is { Pattern.Length: > 0 } ? p.Pattern : DBNull.Value);
-        // A stage that ended is not paused, whatever its last progress line said (an Interrupted heat pause).
-        cmd.Parameters.AddWithValue("$paused", p?.Paused == true && rs.State == StageStates.Running ? 1 : 0);
-        cmd.Parameters.AddWithValue("$summary", (object?)rs.Summary ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$started", rs.Started is { } s ? StoreTime.Format(s) : DBNull.Value);
-        cmd.Parameters.AddWithValue("$finished", rs.Finished is { } f ? StoreTime.Format(f) : DBNull.Value);
-        cmd.Parameters.AddWithValue("$progressAt", progressAt is { } t ? StoreTime.Format(t) : DBNull.Value);
-        cmd.Parameters.AddWithValue("$id", stageId);
-        cmd.ExecuteNonQuery();
     }
 
     /// <summary>Runner events become audit events once each (the run remembers how many it has seen).</summary>
@@ -166,20 +124,10 @@ public sealed class RunSynchronizer
                 "aborted" => "burnin_aborted",
                 _ => e.Type,
             };
-            var stageId = e.Stage > 0 ? StageId(c, tx, run.Id, e.Stage) : null;
+            var stageId = e.Stage > 0 ? RunRepository.StageId(c, tx, run.Id, e.Stage) : null;
             AuditLog.Record(c, tx, _store.Clock, type, actor, e.Detail, run.HostName, run.Serial, run.Id, stageId);
         }
         return Math.Max(run.EventsSeen, remote.Events.Count);
-    }
-
-    private static long? StageId(SqliteConnection c, SqliteTransaction tx, long runId, int ordinal)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT id FROM burnin_stages WHERE run_id = $r AND ordinal = $o";
-        cmd.Parameters.AddWithValue("$r", runId);
-        cmd.Parameters.AddWithValue("$o", ordinal);
-        return cmd.ExecuteScalar() as long?;
     }
 
     private (string Result, IReadOnlyList<string> Reasons) Finalize(SqliteConnection c, SqliteTransaction tx, RunRecord run, RemoteRunStatus remote, string state, DateTimeOffset now)
@@ -187,26 +135,13 @@ public sealed class RunSynchronizer
         foreach (var (ordinal, rs) in remote.Stages)
         {
             StageTemperatures.Store(c, tx, run.Id, ordinal, StageTemperatures.Parse(rs.Temperatures));
-            if (rs.Log is null) continue;
-            using var cmd = c.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = "UPDATE burnin_stages SET log_text = $log WHERE run_id = $r AND ordinal = $o";
-            cmd.Parameters.AddWithValue("$log", rs.Log);
-            cmd.Parameters.AddWithValue("$r", run.Id);
-            cmd.Parameters.AddWithValue("$o", ordinal);
-            cmd.ExecuteNonQuery();
+            if (rs.Log is not null) RunRepository.StoreStageLog(c, tx, run.Id, ordinal, rs.Log);
         }
         if (state is RunStates.Aborted or RunStates.Interrupted)
         {
             // Stages the host never got to (no state file there) end with the run, not stay Pending.
-            using var cmd = c.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = "UPDATE burnin_stages SET state = $s, summary = COALESCE(summary, $why), finished_at = COALESCE(finished_at, $now) WHERE run_id = $r AND state IN ('Pending', 'Running')";
-            cmd.Parameters.AddWithValue("$s", state);
-            cmd.Parameters.AddWithValue("$why", state == RunStates.Aborted ? "aborted by operator" : "interrupted: the runner stopped before this stage began");
-            cmd.Parameters.AddWithValue("$now", StoreTime.Format(now));
-            cmd.Parameters.AddWithValue("$r", run.Id);
-            cmd.ExecuteNonQuery();
+            RunRepository.EndUnfinishedStages(c, tx, run.Id, state,
+                state == RunStates.Aborted ? "aborted by operator" : "interrupted: the runner stopped before this stage began", now);
         }
         if (state == RunStates.Aborted) return (RunResults.Aborted, new[] { "aborted by operator" });
         if (state == RunStates.Interrupted)
@@ -214,7 +149,7 @@ public sealed class RunSynchronizer
             var which = remote.Stages.Where(s => s.Value.State == StageStates.Interrupted).Select(s => s.Key).ToList();
             return (RunResults.Interrupted, new[] { $"interrupted: the runner on {run.HostName} stopped without finishing (killed, or the host restarted)" + (which.Count > 0 ? $"; stage {string.Join(", ", which)}" : "") });
         }
-        var kinds = StageKinds(c, tx, run.Id);
+        var kinds = RunRepository.StageKinds(c, tx, run.Id);
         var stages = remote.Stages.Where(s => kinds.ContainsKey(s.Key)).Select(s => (kinds[s.Key], s.Value.State, s.Value.Summary));
         var pre = remote.SmartPre is { } a ? _readSmart(a) : null;
         var post = remote.SmartPost is { } b ? _readSmart(b) : null;
@@ -223,26 +158,9 @@ public sealed class RunSynchronizer
         if (verdict.Failed && remote.Stages.Values.All(s => s.State != StageStates.Failed))
         {
             // The evidence failed the drive after every stage passed: the post-check is where that shows.
-            using var cmd = c.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = "UPDATE burnin_stages SET state = 'Failed', summary = $s WHERE run_id = $r AND stage = 'SmartPostCheck'";
-            cmd.Parameters.AddWithValue("$s", string.Join("; ", verdict.Reasons.Where(r => !r.StartsWith("Warning:", StringComparison.Ordinal))));
-            cmd.Parameters.AddWithValue("$r", run.Id);
-            cmd.ExecuteNonQuery();
+            RunRepository.FailPostCheck(c, tx, run.Id, string.Join("; ", verdict.Reasons.Where(r => !r.StartsWith("Warning:", StringComparison.Ordinal))));
         }
         return (verdict.Result, verdict.Reasons);
-    }
-
-    private static Dictionary<int, StageKind> StageKinds(SqliteConnection c, SqliteTransaction tx, long runId)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT ordinal, stage FROM burnin_stages WHERE run_id = $r";
-        cmd.Parameters.AddWithValue("$r", runId);
-        var map = new Dictionary<int, StageKind>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read()) map[(int)r.GetInt64(0)] = Enum.Parse<StageKind>(r.GetString(1));
-        return map;
     }
 
     private void StoreSnapshots(SqliteConnection c, SqliteTransaction tx, RunRecord run, RemoteRunStatus remote, DateTimeOffset now)
@@ -278,8 +196,7 @@ public sealed class RunSynchronizer
     private void MarkGone(SqliteConnection c, SqliteTransaction tx, RunRecord run, DateTimeOffset now)
     {
         const string why = "interrupted: the run's files are gone from the host (its work folder was cleared, for example by a restart)";
-        c.Execute(tx, "UPDATE burnin_stages SET state = 'Interrupted', summary = $why, finished_at = $now WHERE run_id = $r AND state IN ('Pending', 'Running')",
-            ("$why", why), ("$now", StoreTime.Format(now)), ("$r", run.Id));
+        RunRepository.InterruptUnfinishedStages(c, tx, run.Id, why, now);
         RunRepository.MarkInterrupted(c, tx, run.Id, new[] { why }, now);
         RunChangeEvents.Ended(c, tx, run, RunResults.Interrupted, new[] { why }, heatAbort: false, now);
     }
