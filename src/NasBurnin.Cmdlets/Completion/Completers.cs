@@ -1,11 +1,9 @@
 using System.Collections;
 using System.Globalization;
-using NasBurnin.Engine.Auth;
 using NasBurnin.Engine.Burnin;
 using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Inventory;
 using NasBurnin.Engine.Remote;
-using NasBurnin.Engine.Safety;
 using NasBurnin.Engine.Store;
 using DriveInfo = NasBurnin.Engine.Inventory.DriveInfo;
 
@@ -15,7 +13,7 @@ namespace NasBurnin.Completion;
 public sealed class HostNameCompleter : StoreCompleter
 {
     private protected override IEnumerable<Candidate> Candidates(BurninStore store, IDictionary boundParameters) =>
-        new HostRepository(store).List()
+        new CompletionLookups(store).Hosts()
             .GroupBy(h => h.Name, StringComparer.OrdinalIgnoreCase)
             .Select(g => new Candidate(g.Key, g.Key, string.Join("; ", g.Select(h => h.Transport == HostTransport.Ssh ? $"{h.UserName ?? "?"}@{h.Name}:{h.Port}" : $"{h.Transport}"))));
 }
@@ -24,7 +22,7 @@ public sealed class HostNameCompleter : StoreCompleter
 public sealed class SerialCompleter : StoreCompleter
 {
     private protected override IEnumerable<Candidate> Candidates(BurninStore store, IDictionary boundParameters) =>
-        new DriveRepository(store).Query(new DriveQuery { IncludeMissing = false })
+        new CompletionLookups(store).PresentDrives()
             .Where(d => !string.IsNullOrEmpty(d.Serial))
             .DistinctBy(d => d.Serial, StringComparer.OrdinalIgnoreCase)
             .Select(d => new Candidate(Wildcard.Escape(d.Serial!), d.Serial!, DriveTip.Of(d)));
@@ -39,11 +37,7 @@ public sealed class RunnableDriveCompleter : StoreCompleter
 {
     private protected override IEnumerable<Candidate> Candidates(BurninStore store, IDictionary boundParameters)
     {
-        var destructive = Destructive(boundParameters);
-        var unlocks = new DriveUnlockService(store);
-        return new DriveRepository(store).Query(new DriveQuery { IncludeMissing = false })
-            .Where(d => !string.IsNullOrEmpty(d.Serial) && d.Id is not null)
-            .Where(d => !destructive || unlocks.AllowsDestructive(d.Id!.Value, d.Serial, d.Role.ToString()))
+        return new CompletionLookups(store).RunnableDrives(Destructive(boundParameters))
             .Select(d => new Candidate(
                 $"(Get-BurninDrive -Offline -HostName '{d.HostName}' -Serial '{Wildcard.Escape(d.Serial!).Replace("'", "''", StringComparison.Ordinal)}')",
                 d.Serial!, DriveTip.Of(d)));
@@ -70,7 +64,7 @@ public sealed class RunnableDriveCompleter : StoreCompleter
 public sealed class RunIdCompleter : StoreCompleter
 {
     private protected override IEnumerable<Candidate> Candidates(BurninStore store, IDictionary boundParameters) =>
-        new RunRepository(store).Query(new RunQuery())
+        new CompletionLookups(store).Runs()
             .OrderByDescending(r => r.Id)
             .Select(r => new Candidate(r.Id.ToString(CultureInfo.InvariantCulture), r.Id.ToString(CultureInfo.InvariantCulture),
                 $"{r.Device} on {r.HostName} ({r.Serial ?? "no serial"}), {r.Profile}, {r.State}" + (r.Result is { } res && res != r.State ? $" {res}" : "")));
@@ -80,7 +74,7 @@ public sealed class RunIdCompleter : StoreCompleter
 public sealed class UserNameCompleter : StoreCompleter
 {
     private protected override IEnumerable<Candidate> Candidates(BurninStore store, IDictionary boundParameters) =>
-        new UserRepository(store).List().Select(u => new Candidate(Wildcard.Escape(u.UserName), u.UserName,
+        new CompletionLookups(store).Users().Select(u => new Candidate(Wildcard.Escape(u.UserName), u.UserName,
             (u.FullName ?? u.UserName) + (u.IsAdmin ? ", admin" : "") + (u.IsDisabled ? ", disabled" : "")));
 }
 
@@ -88,7 +82,7 @@ public sealed class UserNameCompleter : StoreCompleter
 public sealed class AuditTypeCompleter : StoreCompleter
 {
     private protected override IEnumerable<Candidate> Candidates(BurninStore store, IDictionary boundParameters) =>
-        new AuditLog(store).Types().Select(t => new Candidate(t, t, t));
+        new CompletionLookups(store).AuditTypes().Select(t => new Candidate(t, t, t));
 }
 
 internal static class DriveTip

@@ -24,7 +24,7 @@ public sealed class BackupBurninStoreCommand : BurninCmdlet
     protected override void EndProcessing()
     {
         var store = Store;
-        var service = new BackupService(store);
+        var maintenance = new MaintenanceFacade(store);
         string? path = null;
         if (Path is not null)
         {
@@ -32,14 +32,14 @@ public sealed class BackupBurninStoreCommand : BurninCmdlet
             if (Path.EndsWith('/') || Path.EndsWith('\\'))
                 path = path.TrimEnd('/', '\\') + System.IO.Path.DirectorySeparatorChar;
         }
-        var target = service.ResolveTarget(path, Force);
-        Terminating(() => { service.CheckTarget(target); return 0; }, target.Path);
+        var target = maintenance.ResolveBackupTarget(path, Force);
+        Terminating(() => { maintenance.CheckBackupTarget(target); return 0; }, target.Path);
         var action = File.Exists(target.Path)
             ? $"Replace the existing backup with a new backup of the store '{store.Path}'"
             : $"Back up the store '{store.Path}'";
         if (!ShouldProcess(target.Path, action))
             return;
-        var info = Terminating(() => service.Backup(target, Cancellation, ModuleSession.Current.Actor), target.Path);
+        var info = Terminating(() => maintenance.Backup(target, ModuleSession.Current.Actor, Cancellation), target.Path);
         WriteObject(BurninBackupInfo.From(info));
     }
 }

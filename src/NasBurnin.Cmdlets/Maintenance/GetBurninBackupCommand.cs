@@ -17,14 +17,14 @@ public sealed class GetBurninBackupCommand : BurninCmdlet
     protected override void EndProcessing()
     {
         var folder = Path is null
-            ? BackupFolder.DefaultFor(System.IO.Path.GetFullPath(ModuleSession.Current.StorePath))
+            ? MaintenanceFacade.DefaultBackupFolder(System.IO.Path.GetFullPath(ModuleSession.Current.StorePath))
             : ResolveFilePath(Path);
         if (!Directory.Exists(folder))
         {
             WriteVerbose($"The backup folder '{folder}' does not exist yet; there are no backups.");
             return;
         }
-        foreach (var b in BackupFolder.List(folder))
+        foreach (var b in MaintenanceFacade.ListBackups(folder))
             WriteObject(BurninBackupInfo.From(b));
     }
 }

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using NasBurnin.Common;
 using NasBurnin.Engine.Maintenance;
-using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Maintenance;
 
@@ -40,15 +39,8 @@ public sealed class InvokeBurninRetentionCommand : BurninCmdlet
     protected override void EndProcessing()
     {
         var store = Store;
-        var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
         var whatIf = WhatIfRequested();
-        var options = new RetentionOptions(
-            LogRetentionDays ?? settings.LogRetentionDays,
-            BackupKeep ?? settings.BackupKeep,
-            BackupPath is null ? null : ResolveFilePath(BackupPath),
-            NoBackup,
-            whatIf,
-            Full);
+        var backupFolder = BackupPath is null ? null : ResolveFilePath(BackupPath);
         var progress = new ProgressRecord(0x4E42, "Invoke-BurninRetention", "Starting");
         var hooks = new RetentionHooks
         {
@@ -61,7 +53,8 @@ public sealed class InvokeBurninRetentionCommand : BurninCmdlet
             },
             Warning = WriteWarning,
         };
-        var result = Terminating(() => new RetentionService(store).Run(options, ModuleSession.Current.Actor, hooks, Cancellation), store.Path);
+        var result = Terminating(() => new MaintenanceFacade(store).RunRetention(
+            LogRetentionDays, BackupKeep, backupFolder, NoBackup, whatIf, Full, ModuleSession.Current.Actor, hooks, Cancellation), store.Path);
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
         if (whatIf)

@@ -24,14 +24,14 @@ public sealed class RestoreBurninStoreCommand : BurninCmdlet
         var store = Store;
         // Restoring replaces every result and audit event: it needs a signed-in operator once users exist.
         var actor = RequireOperator();
-        var service = new RestoreService(store);
+        var maintenance = new MaintenanceFacade(store);
         var backup = ResolveFilePath(Path);
-        var candidate = Terminating(() => service.Validate(backup), backup);
+        var candidate = Terminating(() => maintenance.ValidateBackup(backup), backup);
         var action = $"Replace the store with the backup '{candidate.Path}' (schema {candidate.SchemaVersion}, {candidate.SizeBytes / 1048576.0:0.0} MB); " +
                      "the current store is kept beside it as " + System.IO.Path.GetFileName(store.Path) + ".replaced-<UTC time>";
         if (!ShouldProcess(store.Path, action))
             return;
-        var result = Terminating(() => service.Restore(candidate, actor, Cancellation), candidate.Path);
+        var result = Terminating(() => maintenance.Restore(candidate, actor, Cancellation), candidate.Path);
         WriteVerbose($"The replaced store was kept as '{result.ReplacedPath}'.");
         WriteObject(BurninRestoreResult.From(result));
     }

@@ -26,7 +26,7 @@ public sealed class TestBurninHealthCommand : BurninCmdlet
     {
         var session = ModuleSession.Current;
         var storePath = System.IO.Path.GetFullPath(session.StorePath);
-        var report = new HealthService().Check(storePath, session.GetStore, TimeSpan.FromSeconds(TimeoutSeconds), Cancellation);
+        var report = MaintenanceFacade.CheckHealth(storePath, session.GetStore, TimeSpan.FromSeconds(TimeoutSeconds), Cancellation);
         foreach (var c in report.Checks.Where(c => !c.Healthy))
             WriteVerbose($"{c.Check} {c.Target}: {c.Detail}");
         WriteObject(Quiet ? report.Healthy : BurninHealthReport.From(report));

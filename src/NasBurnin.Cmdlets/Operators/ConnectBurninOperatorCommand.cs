@@ -32,9 +32,7 @@ public sealed class ConnectBurninOperatorCommand : BurninCmdlet
         var previous = session.SignedInOperator;
         UserRecord user;
         using (var password = SecretChars.From(Credential.Password!))
-            user = Terminating(() => new LoginService(store).SignIn(Credential.UserName, password.Chars, source), Credential.UserName);
-        if (previous is not null && !string.Equals(previous, user.UserName, StringComparison.OrdinalIgnoreCase))
-            new LoginService(store).SignOut(previous, source);
+            user = Terminating(() => new OperatorsFacade(store).SignIn(Credential.UserName, password.Chars, source, previous), Credential.UserName);
         session.SignIn(user.UserName, store.Path, store.Clock.UtcNow);
         if (store.Damage is { } damage)
             WriteWarning($"Signed in, but not recorded: the store is damaged and takes no writes ({damage.Finding}). Restore it with Restore-BurninStore.");

@@ -19,7 +19,7 @@ public sealed class DisconnectBurninOperatorCommand : BurninCmdlet
             WriteVerbose("Nobody is signed in to this store; nothing to do.");
             return;
         }
-        Terminating(() => { new LoginService(store).SignOut(name, Actor.CurrentSource()); return true; }, name);
+        Terminating(() => { new OperatorsFacade(store).SignOut(name, Actor.CurrentSource()); return true; }, name);
         session.SignOut();
         WriteVerbose($"'{name}' signed out of '{store.Path}'.");
     }

@@ -20,7 +20,7 @@ public sealed class GetBurninUserCommand : BurninCmdlet
     {
         var store = Store;
         RequireOperator();
-        var users = Terminating(() => new UserRepository(store).List(), store.Path);
+        var users = Terminating(() => new OperatorsFacade(store).ListUsers(), store.Path);
         if (UserName is null)
         {
             foreach (var u in users) WriteObject(BurninUser.From(u));
@@ -28,7 +28,7 @@ public sealed class GetBurninUserCommand : BurninCmdlet
         }
         foreach (var pattern in NamePatterns.Parse(this, UserName)!)
         {
-            NamePatterns.ReportUnmatched(this, new[] { pattern }, users.Select(u => u.UserName), UserRepository.NotFound);
+            NamePatterns.ReportUnmatched(this, new[] { pattern }, users.Select(u => u.UserName), OperatorsFacade.UserNotFound);
             foreach (var u in users.Where(u => pattern.IsMatch(u.UserName))) WriteObject(BurninUser.From(u));
         }
     }

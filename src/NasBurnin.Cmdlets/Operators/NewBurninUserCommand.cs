@@ -31,7 +31,7 @@ public sealed class NewBurninUserCommand : BurninCmdlet
     protected override void ProcessRecord()
     {
         var store = Store;
-        var name = Terminating(() => UserRepository.ValidateUserName(UserName), UserName);
+        var name = Terminating(() => OperatorsFacade.ValidateUserName(UserName), UserName);
         var gate = RequireAdmin();
         var what = gate.FirstUserSetup ? "Create the first NasBurnin user, as an admin" : $"Create a NasBurnin {(Admin ? "admin" : "operator")}";
         if (!ShouldProcess(name, what))
@@ -39,7 +39,7 @@ public sealed class NewBurninUserCommand : BurninCmdlet
         var secure = Password ?? PasswordPrompt.ReadNew(this, name, nameof(Password));
         UserRecord user;
         using (var password = SecretChars.From(secure))
-            user = Terminating(() => new UserRepository(store).Create(name, FullName, Admin, password.Chars, gate.Actor, gate.FirstUserSetup), name);
+            user = Terminating(() => new OperatorsFacade(store).CreateUser(name, FullName, Admin, password.Chars, gate.Actor, gate.FirstUserSetup), name);
         if (gate.FirstUserSetup && !Admin)
             WriteWarning($"'{user.UserName}' is the first user of this store, so it was made an admin. From now on, destructive commands need a signed-in operator (Connect-BurninOperator).");
         WriteObject(BurninUser.From(user));

@@ -12,8 +12,8 @@ internal static class OperatorView
     {
         var session = ModuleSession.Current;
         var signIn = session.CurrentSignIn;
-        var users = new UserRepository(store);
-        var user = signIn is null ? null : users.Find(signIn.UserName);
+        var status = new OperatorsFacade(store).Status(signIn?.UserName);
+        var user = status.User;
         var valid = user is { IsDisabled: false };
         return new BurninOperator
         {
@@ -21,7 +21,7 @@ internal static class OperatorView
             FullName = user?.FullName,
             IsAdmin = valid && user!.IsAdmin,
             IsSignedIn = signIn is not null,
-            SignInRequired = !valid && users.AnyUsers(),
+            SignInRequired = !valid && status.AnyUsers,
             Source = Actor.CurrentSource(),
             SignedInAt = signIn?.At.UtcDateTime,
             StorePath = store.Path,

@@ -23,7 +23,7 @@ public sealed class RemoveBurninUserCommand : BurninCmdlet
         {
             if (!ShouldProcess(name, "Remove the NasBurnin user"))
                 continue;
-            if (PerItem(() => new UserRepository(store).Remove(name, gate.Actor), name)
+            if (PerItem(() => new OperatorsFacade(store).RemoveUser(name, gate.Actor), name)
                 && string.Equals(ModuleSession.Current.SignedInOperator, name, StringComparison.OrdinalIgnoreCase))
             {
                 ModuleSession.Current.SignOut();

@@ -30,14 +30,14 @@ public sealed class ResetBurninUserCommand : BurninCmdlet
     protected override void ProcessRecord()
     {
         var store = Store;
-        var users = new UserRepository(store);
-        var name = Terminating(() => users.Get(UserName).UserName, UserName);
+        var operators = new OperatorsFacade(store);
+        var name = Terminating(() => operators.GetUser(UserName).UserName, UserName);
         if (!ShouldProcess(name, "Reset the password and clear all lockouts"))
             return;
         var secure = NewPassword ?? PasswordPrompt.ReadNew(this, name, nameof(NewPassword));
         UserRecord user;
         using (var password = SecretChars.From(secure))
-            user = Terminating(() => users.Reset(name, password.Chars, ModuleSession.Current.Actor), name);
+            user = Terminating(() => operators.ResetUser(name, password.Chars, ModuleSession.Current.Actor), name);
         WriteVerbose($"The password of '{user.UserName}' was reset and its lockouts cleared.");
         if (PassThru)
             WriteObject(BurninUser.From(user));

@@ -54,7 +54,7 @@ public sealed class SetBurninUserCommand : BurninCmdlet
         UserRecord? user = null;
         if (description.Length > 0 && !ShouldProcess(UserName, $"Set {description}"))
             return;
-        if (PerItem(() => user = new UserRepository(store).Update(UserName, changes, gate.Actor), UserName) && PassThru)
+        if (PerItem(() => user = new OperatorsFacade(store).UpdateUser(UserName, changes, gate.Actor), UserName) && PassThru)
             WriteObject(BurninUser.From(user!));
     }
 }

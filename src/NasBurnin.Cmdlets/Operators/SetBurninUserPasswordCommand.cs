@@ -38,7 +38,7 @@ public sealed class SetBurninUserPasswordCommand : BurninCmdlet
         if (name is null)
             ThrowTerminatingError(ErrorRecords.Create("UserNameRequired", ErrorCategory.InvalidArgument,
                 "Nobody is signed in, so name the user whose password to change with -UserName, or sign in first with Connect-BurninOperator.", null));
-        name = Terminating(() => UserRepository.ValidateUserName(name), name);
+        name = Terminating(() => OperatorsFacade.ValidateUserName(name), name);
         if (!ShouldProcess(name, "Change the password"))
             return;
         var current = CurrentPassword ?? PasswordPrompt.Read(this, $"Current password for '{name}'", nameof(CurrentPassword));
@@ -46,7 +46,7 @@ public sealed class SetBurninUserPasswordCommand : BurninCmdlet
         UserRecord user;
         using (var c = SecretChars.From(current))
         using (var n = SecretChars.From(next))
-            user = Terminating(() => new LoginService(store).ChangePassword(name, c.Chars, n.Chars, Actor.CurrentSource()), name);
+            user = Terminating(() => new OperatorsFacade(store).ChangePassword(name, c.Chars, n.Chars, Actor.CurrentSource()), name);
         WriteVerbose($"The password of '{user.UserName}' was changed.");
         if (PassThru)
             WriteObject(BurninUser.From(user));

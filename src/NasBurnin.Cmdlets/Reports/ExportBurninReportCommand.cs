@@ -48,23 +48,23 @@ public sealed class ExportBurninReportCommand : BurninCmdlet
     {
         var store = Store;
         var path = ResolveFilePath(Path);
-        var service = new ReportService(store);
+        var reports = new ReportsFacade(store);
         RenderedReport report;
         string what;
         if (ParameterSetName == RunSet)
         {
             if (_runs.Count == 0) return;
-            report = Terminating(() => service.RenderCertificates(_runs.Distinct().ToList()));
+            report = Terminating(() => reports.RenderCertificates(_runs.Distinct().ToList()));
             what = $"Write the burn-in certificate of run(s) {string.Join(", ", _runs.Distinct())}";
         }
         else
         {
             var since = new DateTimeOffset(Since.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(Since, DateTimeKind.Local) : Since);
-            report = Terminating(() => service.RenderFleet(since, RefreshSeconds > 0 ? RefreshSeconds : null));
+            report = Terminating(() => reports.RenderFleet(since, RefreshSeconds > 0 ? RefreshSeconds : null));
             what = $"Write the fleet status page (since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC)";
         }
         if (!ShouldProcess(path, what)) return;
-        var file = Terminating(() => ReportService.Write(path, report), path);
+        var file = Terminating(() => ReportsFacade.Write(path, report), path);
         if (PassThru) WriteObject(file);
     }
 }

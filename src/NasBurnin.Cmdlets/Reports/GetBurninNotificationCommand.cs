@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using NasBurnin.Common;
-using NasBurnin.Engine.Notifications;
+using NasBurnin.Engine.Reports;
 
 namespace NasBurnin.Reports;
 
@@ -16,10 +16,10 @@ public sealed class GetBurninNotificationCommand : BurninCmdlet
 
     protected override void ProcessRecord()
     {
-        var all = Terminating(() => new NotificationService(Store).List());
+        var all = Terminating(() => new ReportsFacade(Store).Channels());
         foreach (var pattern in NamePatterns.Parse(this, Name ?? new[] { "*" })!)
         {
-            NamePatterns.ReportUnmatched(this, new[] { pattern }, all.Select(s => s.Channel.Name), NotificationService.NotFound);
+            NamePatterns.ReportUnmatched(this, new[] { pattern }, all.Select(s => s.Channel.Name), ReportsFacade.ChannelNotFound);
             foreach (var s in all.Where(s => pattern.IsMatch(s.Channel.Name))) WriteObject(BurninNotificationChannel.Of(s));
         }
     }

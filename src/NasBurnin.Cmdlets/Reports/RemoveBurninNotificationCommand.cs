@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using NasBurnin.Common;
-using NasBurnin.Engine.Notifications;
+using NasBurnin.Engine.Reports;
 
 namespace NasBurnin.Reports;
 
@@ -19,10 +19,10 @@ public sealed class RemoveBurninNotificationCommand : BurninCmdlet
     protected override void ProcessRecord()
     {
         var actor = RequireAdmin("change notification settings").Actor;
-        var service = new NotificationService(Store);
+        var reports = new ReportsFacade(Store);
         foreach (var name in Name)
         {
-            var channel = service.Find(name);
+            var channel = reports.FindChannel(name);
             if (channel is null)
             {
                 WriteError(ErrorRecords.Create("NotificationNotFound", ErrorCategory.ObjectNotFound,
@@ -30,7 +30,7 @@ public sealed class RemoveBurninNotificationCommand : BurninCmdlet
                 continue;
             }
             if (ShouldProcess($"{channel.Name} ({channel.Kind} {channel.Endpoint})", "Remove notification channel and its waiting messages"))
-                PerItem(() => service.Remove(channel.Name, actor), name);
+                PerItem(() => reports.RemoveChannel(channel.Name, actor), name);
         }
     }
 }

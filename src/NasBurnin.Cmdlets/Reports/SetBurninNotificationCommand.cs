@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using NasBurnin.Common;
 using NasBurnin.Engine.Notifications;
+using NasBurnin.Engine.Reports;
 using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Reports;
@@ -88,8 +89,8 @@ public sealed class SetBurninNotificationCommand : BurninCmdlet
     protected override void ProcessRecord()
     {
         var actor = RequireAdmin("change notification settings").Actor;
-        var service = new NotificationService(Store);
-        var existing = service.Find(Name);
+        var reports = new ReportsFacade(Store);
+        var existing = reports.FindChannel(Name);
         var kind = ParameterSetName switch { SmtpSet => ChannelKind.Smtp, WebhookSet => ChannelKind.Webhook, _ => existing?.Kind };
         if (kind is null)
         {
@@ -115,10 +116,10 @@ public sealed class SetBurninNotificationCommand : BurninCmdlet
         if (Bound(nameof(Enabled))) c = c with { Enabled = Enabled };
 
         // Checked before ShouldProcess, so -WhatIf refuses what the real run would refuse.
-        if (!PerItem(() => c = NotificationService.Check(c), Name)) return;
+        if (!PerItem(() => c = ReportsFacade.CheckChannel(c), Name)) return;
         if (!ShouldProcess($"{c.Name} ({c.Kind} {c.Endpoint})", existing is null ? "Add notification channel" : "Change notification channel")) return;
         ChannelStatus? saved = null;
-        if (PerItem(() => saved = service.Set(c, actor), Name) && PassThru)
+        if (PerItem(() => saved = reports.SetChannel(c, actor), Name) && PassThru)
             WriteObject(BurninNotificationChannel.Of(saved!));
     }
 }

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using NasBurnin.Common;
-using NasBurnin.Engine.Burnin;
 using NasBurnin.Engine.Safety;
 
 namespace NasBurnin.Safety;
@@ -22,10 +21,11 @@ public sealed class LockBurninDriveCommand : BurninCmdlet
     {
         var store = Store;
         var actor = ModuleSession.Current.Actor; // locking only lowers risk: no sign-in needed, but it is attributed
-        var facts = Terminating(() => new BurninPlanner(store, InventorySmartReader.Instance).LoadDrive(Drive.DriveId), Drive);
+        var safety = new SafetyFacade(store);
+        var facts = Terminating(() => safety.Drive(Drive.DriveId), Drive);
         if (!ShouldProcess($"{facts.Device} on {facts.HostName} (serial {facts.Serial})", "Withdraw open unlocks")) return;
         var n = 0;
-        if (PerItem(() => n = new DriveUnlockService(store).Lock(facts.Id, facts.Serial ?? "", facts.HostName ?? "", actor), Drive) && PassThru)
+        if (PerItem(() => n = safety.Lock(facts, actor), Drive) && PassThru)
             WriteObject(n);
     }
 }

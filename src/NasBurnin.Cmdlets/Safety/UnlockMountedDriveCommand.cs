@@ -2,7 +2,6 @@ using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using NasBurnin.Common;
-using NasBurnin.Engine.Burnin;
 using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Safety;
 
@@ -34,7 +33,8 @@ public sealed class UnlockMountedDriveCommand : BurninCmdlet
     {
         var store = Store;
         var actor = RequireOperator();
-        var facts = Terminating(() => new BurninPlanner(store, InventorySmartReader.Instance).LoadDrive(Drive.DriveId), Drive);
+        var safety = new SafetyFacade(store);
+        var facts = Terminating(() => safety.Drive(Drive.DriveId), Drive);
         var role = facts.Role ?? "";
         var name = $"{facts.Device} on {facts.HostName} ({(string.IsNullOrWhiteSpace(facts.Serial) ? "no serial" : "serial " + facts.Serial)}, {role})";
         if (!ShouldProcess(name, $"Unlock for destructive stages for {ValidFor}"))
@@ -45,7 +45,7 @@ public sealed class UnlockMountedDriveCommand : BurninCmdlet
         if (token is null && DriveRoles.NeedsUnlock(role)) return;
         if (PerItem(() =>
             {
-                var u = new DriveUnlockService(store).Unlock(facts.Id, facts.Serial ?? "", facts.Device, role, facts.HostName ?? "", token ?? "", ValidFor, actor);
+                var u = safety.Unlock(facts, token ?? "", ValidFor, actor);
                 WriteObject(new BurninDriveUnlock
                 {
                     UnlockId = u.Id, DriveId = u.DriveId, HostName = facts.HostName ?? "", Serial = u.Serial, Role = u.Role,

@@ -43,7 +43,7 @@ public sealed class GetBurninAuditEventCommand : BurninCmdlet
         var serial = NamePatterns.Parse(this, Serial);
         var query = new AuditQuery(Type, since, serial, Operator, Last);
         var store = Store;
-        var events = Terminating(() => new AuditLog(store).Query(query), store.Path);
+        var events = Terminating(() => new ConfigFacade(store).AuditEvents(query), store.Path);
         if (serial is not null && events.Count == 0) DriveLookup.ReportUnknownSerial(this, serial);
         foreach (var e in events) WriteObject(BurninAuditEvent.From(e));
     }

@@ -12,6 +12,6 @@ public sealed class GetBurninConfigCommand : BurninCmdlet
     protected override void EndProcessing()
     {
         var store = Store;
-        WriteObject(BurninConfig.From(Terminating(() => new SettingsRepository(store).Get(), store.Path), store.Path));
+        WriteObject(BurninConfig.From(Terminating(() => new ConfigFacade(store).Settings(), store.Path), store.Path));
     }
 }

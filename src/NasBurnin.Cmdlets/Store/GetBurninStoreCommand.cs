@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using NasBurnin.Common;
+using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Store;
 
@@ -11,6 +12,6 @@ public sealed class GetBurninStoreCommand : BurninCmdlet
     protected override void EndProcessing()
     {
         var store = Store;
-        WriteObject(BurninStoreInfo.From(Terminating(store.GetInfo, store.Path)));
+        WriteObject(BurninStoreInfo.From(Terminating(new ConfigFacade(store).Info, store.Path)));
     }
 }

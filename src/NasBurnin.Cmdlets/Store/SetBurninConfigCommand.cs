@@ -63,12 +63,12 @@ public sealed class SetBurninConfigCommand : BurninCmdlet
         {
             // Check everything first so -WhatIf and the real run reject the same bad values.
             foreach (var kv in changes)
-                Terminating(() => SettingDefinitions.Find(kv.Key).Normalize(kv.Value), kv.Key);
+                Terminating(() => ConfigFacade.CheckSetting(kv.Key, kv.Value), kv.Key);
             var description = string.Join(", ", changes.Select(kv => $"{kv.Key} = {kv.Value}"));
             if (ShouldProcess(store.Path, $"Set {description}"))
-                Terminating(() => new SettingsRepository(store).Set(changes, actor), store.Path);
+                Terminating(() => new ConfigFacade(store).ChangeSettings(changes, actor), store.Path);
         }
         if (PassThru)
-            WriteObject(BurninConfig.From(Terminating(() => new SettingsRepository(store).Get(), store.Path), store.Path));
+            WriteObject(BurninConfig.From(Terminating(() => new ConfigFacade(store).Settings(), store.Path), store.Path));
     }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using NasBurnin.Common;
+using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Store;
 
@@ -23,6 +24,6 @@ public sealed class UseBurninStoreCommand : BurninCmdlet
         var store = Terminating(() => ModuleSession.Current.UseStore(full), full);
         WriteVerbose($"This session now uses the store '{store.Path}'.");
         if (PassThru)
-            WriteObject(BurninStoreInfo.From(Terminating(store.GetInfo, store.Path)));
+            WriteObject(BurninStoreInfo.From(Terminating(new ConfigFacade(store).Info, store.Path)));
     }
 }

@@ -68,12 +68,7 @@ public sealed class BurninService
 
     private void Undo(IReadOnlyList<long> ids, IReadOnlyList<RunPlan> plans, Actor actor, string hostName, string why) => _store.Write((c, tx) =>
     {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        var where = new List<string>();
-        RunRepository.AddIn(cmd, where, "id", "$id", ids.Cast<object>().ToList());
-        cmd.CommandText = $"UPDATE drive_unlocks SET consumed_at = NULL WHERE id IN (SELECT unlock_id FROM burnin_runs WHERE {where[0]}); DELETE FROM burnin_runs WHERE {where[0]};";
-        cmd.ExecuteNonQuery();
+        DriveUnlockService.GiveBack(c, tx, RunRepository.DeleteNeverStarted(c, tx, ids));
         foreach (var p in plans)
             AuditLog.Record(c, tx, _store.Clock, "burnin_start_failed", actor, why, hostName, p.Drive.Serial);
     });

@@ -5,8 +5,12 @@ using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Engine.Burnin;
 
-/// <summary>The <c>burnin_runs</c> and <c>burnin_stages</c> tables.</summary>
-public sealed class RunRepository
+/// <summary>
+/// The <c>burnin_runs</c> table's one owner: every statement on it is here, named for what it does. The
+/// <c>internal static</c> ones run inside a caller's transaction (start, refresh, resume, undo), so the
+/// caller keeps its transaction boundaries. Also reads and creates <c>burnin_stages</c> rows.
+/// </summary>
+public sealed partial class RunRepository
 {
     private readonly BurninStore _store;
 
@@ -105,6 +109,70 @@ public sealed class RunRepository
         }
         return list;
     });
+
+    /// <summary>A run's state and how many runner events it has audited, as its row holds them now.</summary>
+    internal sealed record RunProgressRow(string State, int EventsSeen);
+
+    /// <summary>Re-reads a run's state inside the caller's write transaction (another process may have moved it on).</summary>
+    internal static RunProgressRow? CurrentState(SqliteConnection c, SqliteTransaction tx, long runId)
+    {
+        using var cmd = c.Command(tx, "SELECT state, events_seen FROM burnin_runs WHERE id = $id", ("$id", runId));
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? new RunProgressRow(r.GetString(0), (int)r.GetInt64(1)) : null;
+    }
+
+    /// <summary>What one refresh learned about a run; null fields keep what the row holds.</summary>
+    internal sealed record RunRefresh(string State, int? QueuePosition, int EventsSeen, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+        string? Result, IReadOnlyList<string>? Reasons);
+
+    /// <summary>Writes a refresh: the state, queue position and events seen always; start, finish, result and reasons only once known.</summary>
+    internal static void ApplyRefresh(SqliteConnection c, SqliteTransaction tx, long runId, RunRefresh u) => c.Execute(tx, """
+        UPDATE burnin_runs SET state = $state, queue_position = $pos, events_seen = $seen,
+            started_at = COALESCE(started_at, $started), finished_at = COALESCE($finished, finished_at),
+            result = COALESCE($result, result), reasons = COALESCE($reasons, reasons)
+        WHERE id = $id
+        """,
+        ("$state", u.State), ("$pos", u.QueuePosition), ("$seen", u.EventsSeen),
+        ("$started", u.StartedAt is { } s ? StoreTime.Format(s) : null),
+        ("$finished", u.FinishedAt is { } f ? StoreTime.Format(f) : null),
+        ("$result", u.Result), ("$reasons", u.Reasons is null ? null : WriteReasons(u.Reasons)), ("$id", runId));
+
+    /// <summary>Ends a run as Interrupted with the given reasons (its stages are ended by the caller in the same transaction).</summary>
+    internal static void MarkInterrupted(SqliteConnection c, SqliteTransaction tx, long runId, IReadOnlyList<string> reasons, DateTimeOffset now) =>
+        c.Execute(tx, "UPDATE burnin_runs SET state = 'Interrupted', result = 'Interrupted', reasons = $reasons, finished_at = $now WHERE id = $r",
+            ("$reasons", WriteReasons(reasons)), ("$now", StoreTime.Format(now)), ("$r", runId));
+
+    /// <summary>Puts an interrupted run back in the queue on <paramref name="device"/> and counts the resume.</summary>
+    internal static void Requeue(SqliteConnection c, SqliteTransaction tx, long runId, string device) => c.Execute(tx, """
+        UPDATE burnin_runs SET state = 'Queued', result = 'Running', reasons = NULL, finished_at = NULL, queue_position = NULL,
+            resume_count = resume_count + 1, device_path = $device WHERE id = $id
+        """, ("$device", device), ("$id", runId));
+
+    /// <summary>Deletes runs the host never accepted; returns the unlocks they had consumed, for the caller to give back.</summary>
+    internal static IReadOnlyList<long> DeleteNeverStarted(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<long> runIds)
+    {
+        var unlocks = new List<long>();
+        using (var read = c.CreateCommand())
+        {
+            read.Transaction = tx;
+            var where = new List<string>();
+            AddIn(read, where, "id", "$id", runIds.Cast<object>().ToList());
+            read.CommandText = $"SELECT unlock_id FROM burnin_runs WHERE {where[0]} AND unlock_id IS NOT NULL";
+            using var r = read.ExecuteReader();
+            while (r.Read()) unlocks.Add(r.GetInt64(0));
+        }
+        using var delete = c.CreateCommand();
+        delete.Transaction = tx;
+        var ids = new List<string>();
+        AddIn(delete, ids, "id", "$id", runIds.Cast<object>().ToList());
+        delete.CommandText = $"DELETE FROM burnin_runs WHERE {ids[0]}";
+        delete.ExecuteNonQuery();
+        return unlocks;
+    }
+
+    /// <summary>How many runs on the host have not finished (a host with such runs is not removed).</summary>
+    internal static long CountUnfinishedOnHost(SqliteConnection c, SqliteTransaction tx, long hostId) =>
+        (long)c.Scalar(tx, "SELECT count(*) FROM burnin_runs WHERE host_id = $id AND finished_at IS NULL", ("$id", hostId))!;
 
     internal static void AddIn(SqliteCommand cmd, List<string> where, string column, string prefix, IReadOnlyList<object>? values)
     {

@@ -124,33 +124,12 @@ public sealed class RunResumer
         // The remaining-time estimate goes by the stage's pace since it started: the time it lay interrupted
         // is not part of that, so its start moves on by that time.
         var now = _store.Clock.UtcNow;
-        var shifts = new List<(long Id, DateTimeOffset Started)>();
-        using (var read = c.CreateCommand())
-        {
-            read.Transaction = tx;
-            read.CommandText = "SELECT id, started_at, finished_at FROM burnin_stages WHERE run_id = $id AND state = 'Interrupted' AND started_at IS NOT NULL AND finished_at IS NOT NULL";
-            read.Parameters.AddWithValue("$id", p.Run.Id);
-            using var r = read.ExecuteReader();
-            while (r.Read())
-            {
-                var (started, stopped) = (StoreTime.Parse(r.GetString(1)), StoreTime.Parse(r.GetString(2)));
-                if (now > stopped) shifts.Add((r.GetInt64(0), started + (now - stopped)));
-            }
-        }
-        foreach (var (id, started) in shifts)
-            c.Execute(tx, "UPDATE burnin_stages SET started_at = $s WHERE id = $id", ("$s", StoreTime.Format(started)), ("$id", id));
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = """
-            UPDATE burnin_runs SET state = 'Queued', result = 'Running', reasons = NULL, finished_at = NULL, queue_position = NULL,
-                resume_count = resume_count + 1, device_path = $device WHERE id = $id;
-            UPDATE burnin_stages SET state = 'Pending', summary = NULL, finished_at = NULL, paused = 0 WHERE run_id = $id AND state = 'Interrupted';
-            DELETE FROM smart_snapshots WHERE run_id = $id;
-            """;
+        foreach (var (id, started, stopped) in RunRepository.InterruptedStageTimes(c, tx, p.Run.Id))
+            if (now > stopped) RunRepository.MoveStageStart(c, tx, id, started + (now - stopped));
+        RunRepository.Requeue(c, tx, p.Run.Id, p.Drive.Device);
+        RunRepository.ReopenInterruptedStages(c, tx, p.Run.Id);
         // The snapshots stored when the run was called Interrupted come again when it ends (the host keeps smart-pre.json).
-        cmd.Parameters.AddWithValue("$device", p.Drive.Device);
-        cmd.Parameters.AddWithValue("$id", p.Run.Id);
-        cmd.ExecuteNonQuery();
+        c.Execute(tx, "DELETE FROM smart_snapshots WHERE run_id = $id", ("$id", p.Run.Id));
         var moved = p.Drive.Device != p.Run.Device ? $" (it was at {p.Run.Device} when interrupted)" : "";
         AuditLog.Record(c, tx, _store.Clock, "run_resumed", actor,
             $"run {p.Run.Id} resumed ({p.Run.ResumeCount + 1}) on {p.Drive.Device}{moved}" + (p.UnlockedRole is { } role ? $", consumed the {role} unlock" : "") +

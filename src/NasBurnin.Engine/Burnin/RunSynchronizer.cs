@@ -32,129 +32,83 @@ public sealed class RunSynchronizer
         {
             // What the store holds now, inside the write lock: another process may have finished this run
             // (or taken its events) since the caller read it.
-            if (Current(c, tx, run.Id) is not { } current || RunStates.IsFinal(current.State)) return;
-            run = run with { State = current.State, EventsSeen = current.EventsSeen };
+            if (RunRepository.CurrentState(c, tx, run.Id) is not { } current || RunStates.IsFinal(current.State)) return;
+            var fresh = run with { State = current.State, EventsSeen = current.EventsSeen };
             if (remote is null || remote.Missing)
             {
-                MarkGone(c, tx, run, now);
+                MarkGone(c, tx, fresh, now);
                 return;
             }
-            var state = remote.State switch
-            {
-                "Queued" => RunStates.Queued,
-                "Finished" => RunStates.Finished,
-                "Aborted" => RunStates.Aborted,
-                "Interrupted" => RunStates.Interrupted,
-                _ => RunStates.Running,
-            };
-            var stages = StageRows(c, tx, run.Id);
-            var anyProgress = false;
-            foreach (var (ordinal, rs) in remote.Stages)
-            {
-                if (!stages.TryGetValue(ordinal, out var row)) continue;
-                var changed = row.State != rs.State || (rs.Progress?.Percent ?? -1) != (row.Progress ?? -1);
-                anyProgress |= changed;
-                UpdateStage(c, tx, row.Id, rs, changed ? now : null);
-            }
-            if (state == RunStates.Running && !anyProgress && IsStalled(stages.Values, now))
-                state = RunStates.Stalled;
-
-            var position = state == RunStates.Queued && run.RemoteId is { } rid && queue.Contains(rid) ? queue.ToList().IndexOf(rid) + 1 : (int?)null;
-            var seen = IngestEvents(c, tx, run, remote);
-            string? result = null;
-            IReadOnlyList<string>? reasons = null;
-            if (RunStates.IsFinal(state))
-            {
-                (result, reasons) = Finalize(c, tx, run, remote, state, now);
-                StoreSnapshots(c, tx, run, remote, now);
-                RunChangeEvents.Ended(c, tx, run, result, reasons, remote.Events.Any(e => e.Type == "overheat"), now);
-            }
-            else if (state == RunStates.Stalled && run.State != RunStates.Stalled)
-                RunChangeEvents.Stalled(c, tx, run, _settings.StallHours, now);
-            else if (remote.Survivors is { } survivors)
-            {
-                reasons = new[] { $"the runner on {run.HostName} stopped, but processes of its run are still alive after SIGKILL: {survivors}. " +
-                                  "The run is not called Interrupted until they are gone; every refresh tries again." };
-            }
-            using var cmd = c.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = """
-                UPDATE burnin_runs SET state = $state, queue_position = $pos, events_seen = $seen,
-                    started_at = COALESCE(started_at, $started), finished_at = COALESCE($finished, finished_at),
-                    result = COALESCE($result, result), reasons = COALESCE($reasons, reasons)
-                WHERE id = $id
-                """;
-            cmd.Parameters.AddWithValue("$state", state);
-            cmd.Parameters.AddWithValue("$pos", (object?)position ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$seen", seen);
-            cmd.Parameters.AddWithValue("$started", remote.Started is { } s ? StoreTime.Format(s) : DBNull.Value);
-            cmd.Parameters.AddWithValue("$finished", RunStates.IsFinal(state) ? StoreTime.Format(remote.Finished ?? now) : DBNull.Value);
-            cmd.Parameters.AddWithValue("$result", (object?)result ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$reasons", reasons is null ? DBNull.Value : RunRepository.WriteReasons(reasons));
-            cmd.Parameters.AddWithValue("$id", run.Id);
-            cmd.ExecuteNonQuery();
+            var state = UpdateStages(c, tx, fresh.Id, remote, now);
+            var position = QueuePosition(fresh, state, queue);
+            var seen = IngestEvents(c, tx, fresh, remote);
+            var (result, reasons) = Conclude(c, tx, fresh, remote, state, now);
+            RunRepository.ApplyRefresh(c, tx, fresh.Id, new RunRepository.RunRefresh(state, position, seen, remote.Started,
+                RunStates.IsFinal(state) ? remote.Finished ?? now : null, result, reasons));
         });
     }
 
-    private sealed record RunRow(string State, int EventsSeen);
-
-    private static RunRow? Current(SqliteConnection c, SqliteTransaction tx, long runId)
+    /// <summary>The run's state as the runner reports it; anything unknown counts as Running.</summary>
+    private static string StateOf(RemoteRunStatus remote) => remote.State switch
     {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT state, events_seen FROM burnin_runs WHERE id = $id";
-        cmd.Parameters.AddWithValue("$id", runId);
-        using var r = cmd.ExecuteReader();
-        return r.Read() ? new RunRow(r.GetString(0), (int)r.GetInt64(1)) : null;
+        "Queued" => RunStates.Queued,
+        "Finished" => RunStates.Finished,
+        "Aborted" => RunStates.Aborted,
+        "Interrupted" => RunStates.Interrupted,
+        _ => RunStates.Running,
+    };
+
+    /// <summary>
+    /// Writes each reported stage; returns the run's state, Stalled when it runs but no stage has moved
+    /// for longer than the StallHours setting.
+    /// </summary>
+    private string UpdateStages(SqliteConnection c, SqliteTransaction tx, long runId, RemoteRunStatus remote, DateTimeOffset now)
+    {
+        var state = StateOf(remote);
+        var stages = RunRepository.StageProgress(c, tx, runId);
+        var anyProgress = false;
+        foreach (var (ordinal, rs) in remote.Stages)
+        {
+            if (!stages.TryGetValue(ordinal, out var row)) continue;
+            var changed = row.State != rs.State || (rs.Progress?.Percent ?? -1) != (row.Progress ?? -1);
+            anyProgress |= changed;
+            RunRepository.ApplyStageRefresh(c, tx, row.Id, rs, changed ? now : null);
+        }
+        return state == RunStates.Running && !anyProgress && IsStalled(stages.Values, now) ? RunStates.Stalled : state;
     }
 
-    private sealed record StageRow(long Id, string State, double? Progress, DateTimeOffset? LastProgressAt, DateTimeOffset? StartedAt);
+    /// <summary>The run's 1-based place in the host's queue while it waits there, else null.</summary>
+    private static int? QueuePosition(RunRecord run, string state, IReadOnlyList<string> queue) =>
+        state == RunStates.Queued && run.RemoteId is { } rid && queue.Contains(rid) ? queue.ToList().IndexOf(rid) + 1 : null;
 
-    private static Dictionary<int, StageRow> StageRows(SqliteConnection c, SqliteTransaction tx, long runId)
+    /// <summary>
+    /// What the refresh concludes: for a final state the verdict, the snapshots and the end event; for a
+    /// new stall its event; for a runner whose processes outlived SIGKILL the reason it is not called
+    /// Interrupted yet. Returns the result and reasons to store (null keeps the stored ones).
+    /// </summary>
+    private (string? Result, IReadOnlyList<string>? Reasons) Conclude(SqliteConnection c, SqliteTransaction tx, RunRecord run, RemoteRunStatus remote,
+        string state, DateTimeOffset now)
     {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT id, ordinal, state, progress, last_progress_at, started_at FROM burnin_stages WHERE run_id = $r";
-        cmd.Parameters.AddWithValue("$r", runId);
-        var map = new Dictionary<int, StageRow>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-            map[(int)r.GetInt64(1)] = new StageRow(r.GetInt64(0), r.GetString(2), r.NullableDouble("progress"), r.NullableTime("last_progress_at"), r.NullableTime("started_at"));
-        return map;
+        if (RunStates.IsFinal(state))
+        {
+            var (result, reasons) = Finalize(c, tx, run, remote, state, now);
+            StoreSnapshots(c, tx, run, remote, now);
+            RunChangeEvents.Ended(c, tx, run, result, reasons, remote.Events.Any(e => e.Type == "overheat"), now);
+            return (result, reasons);
+        }
+        if (state == RunStates.Stalled && run.State != RunStates.Stalled)
+            RunChangeEvents.Stalled(c, tx, run, _settings.StallHours, now);
+        else if (remote.Survivors is { } survivors)
+            return (null, new[] { $"the runner on {run.HostName} stopped, but processes of its run are still alive after SIGKILL: {survivors}. " +
+                                  "The run is not called Interrupted until they are gone; every refresh tries again." });
+        return (null, null);
     }
 
-    private bool IsStalled(IEnumerable<StageRow> stages, DateTimeOffset now)
+    private bool IsStalled(IEnumerable<RunRepository.StageProgressRow> stages, DateTimeOffset now)
     {
         var running = stages.FirstOrDefault(s => s.State == StageStates.Running);
         var since = running?.LastProgressAt ?? running?.StartedAt;
         return since is { } t && now - t > TimeSpan.FromHours(_settings.StallHours);
-    }
-
-    private static void UpdateStage(SqliteConnection c, SqliteTransaction tx, long stageId, RemoteStageStatus rs, DateTimeOffset? progressAt)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = """
-            UPDATE burnin_stages SET state = $state, progress = COALESCE($progress, progress), phase = COALESCE($phase, phase),
-                phases = COALESCE($phases, phases), pattern = COALESCE($pattern, pattern), paused = $paused,
-                summary = COALESCE($summary, summary), started_at = COALESCE(started_at, $started), finished_at = COALESCE($finished, finished_at),
-                last_progress_at = COALESCE($progressAt, last_progress_at)
-            WHERE id = $id
-            """;
-        var p = rs.Progress;
-        cmd.Parameters.AddWithValue("$state", rs.State);
-        cmd.Parameters.AddWithValue("$progress", p is null ? DBNull.Value : p.Percent);
-        cmd.Parameters.AddWithValue("$phase", p is { Phases: > 1 } ? p.Phase : DBNull.Value);
-        cmd.Parameters.AddWithValue("$phases", p is { Phases: > 1 } ? p.Phases : DBNull.Value);
-        cmd.Parameters.AddWithValue("$pattern", p is { Pattern.Length: > 0 } ? p.Pattern : DBNull.Value);
-        // A stage that ended is not paused, whatever its last progress line said (an Interrupted heat pause).
-        cmd.Parameters.AddWithValue("$paused", p?.Paused == true && rs.State == StageStates.Running ? 1 : 0);
-        cmd.Parameters.AddWithValue("$summary", (object?)rs.Summary ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$started", rs.Started is { } s ? StoreTime.Format(s) : DBNull.Value);
-        cmd.Parameters.AddWithValue("$finished", rs.Finished is { } f ? StoreTime.Format(f) : DBNull.Value);
-        cmd.Parameters.AddWithValue("$progressAt", progressAt is { } t ? StoreTime.Format(t) : DBNull.Value);
-        cmd.Parameters.AddWithValue("$id", stageId);
-        cmd.ExecuteNonQuery();
     }
 
     /// <summary>Runner events become audit events once each (the run remembers how many it has seen).</summary>
@@ -170,20 +124,10 @@ public sealed class RunSynchronizer
                 "aborted" => "burnin_aborted",
                 _ => e.Type,
             };
-            var stageId = e.Stage > 0 ? StageId(c, tx, run.Id, e.Stage) : null;
+            var stageId = e.Stage > 0 ? RunRepository.StageId(c, tx, run.Id, e.Stage) : null;
             AuditLog.Record(c, tx, _store.Clock, type, actor, e.Detail, run.HostName, run.Serial, run.Id, stageId);
         }
         return Math.Max(run.EventsSeen, remote.Events.Count);
-    }
-
-    private static long? StageId(SqliteConnection c, SqliteTransaction tx, long runId, int ordinal)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT id FROM burnin_stages WHERE run_id = $r AND ordinal = $o";
-        cmd.Parameters.AddWithValue("$r", runId);
-        cmd.Parameters.AddWithValue("$o", ordinal);
-        return cmd.ExecuteScalar() as long?;
     }
 
     private (string Result, IReadOnlyList<string> Reasons) Finalize(SqliteConnection c, SqliteTransaction tx, RunRecord run, RemoteRunStatus remote, string state, DateTimeOffset now)
@@ -191,26 +135,13 @@ public sealed class RunSynchronizer
         foreach (var (ordinal, rs) in remote.Stages)
         {
             StageTemperatures.Store(c, tx, run.Id, ordinal, StageTemperatures.Parse(rs.Temperatures));
-            if (rs.Log is null) continue;
-            using var cmd = c.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = "UPDATE burnin_stages SET log_text = $log WHERE run_id = $r AND ordinal = $o";
-            cmd.Parameters.AddWithValue("$log", rs.Log);
-            cmd.Parameters.AddWithValue("$r", run.Id);
-            cmd.Parameters.AddWithValue("$o", ordinal);
-            cmd.ExecuteNonQuery();
+            if (rs.Log is not null) RunRepository.StoreStageLog(c, tx, run.Id, ordinal, rs.Log);
         }
         if (state is RunStates.Aborted or RunStates.Interrupted)
         {
             // Stages the host never got to (no state file there) end with the run, not stay Pending.
-            using var cmd = c.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = "UPDATE burnin_stages SET state = $s, summary = COALESCE(summary, $why), finished_at = COALESCE(finished_at, $now) WHERE run_id = $r AND state IN ('Pending', 'Running')";
-            cmd.Parameters.AddWithValue("$s", state);
-            cmd.Parameters.AddWithValue("$why", state == RunStates.Aborted ? "aborted by operator" : "interrupted: the runner stopped before this stage began");
-            cmd.Parameters.AddWithValue("$now", StoreTime.Format(now));
-            cmd.Parameters.AddWithValue("$r", run.Id);
-            cmd.ExecuteNonQuery();
+            RunRepository.EndUnfinishedStages(c, tx, run.Id, state,
+                state == RunStates.Aborted ? "aborted by operator" : "interrupted: the runner stopped before this stage began", now);
         }
         if (state == RunStates.Aborted) return (RunResults.Aborted, new[] { "aborted by operator" });
         if (state == RunStates.Interrupted)
@@ -218,7 +149,7 @@ public sealed class RunSynchronizer
             var which = remote.Stages.Where(s => s.Value.State == StageStates.Interrupted).Select(s => s.Key).ToList();
             return (RunResults.Interrupted, new[] { $"interrupted: the runner on {run.HostName} stopped without finishing (killed, or the host restarted)" + (which.Count > 0 ? $"; stage {string.Join(", ", which)}" : "") });
         }
-        var kinds = StageKinds(c, tx, run.Id);
+        var kinds = RunRepository.StageKinds(c, tx, run.Id);
         var stages = remote.Stages.Where(s => kinds.ContainsKey(s.Key)).Select(s => (kinds[s.Key], s.Value.State, s.Value.Summary));
         var pre = remote.SmartPre is { } a ? _readSmart(a) : null;
         var post = remote.SmartPost is { } b ? _readSmart(b) : null;
@@ -227,26 +158,9 @@ public sealed class RunSynchronizer
         if (verdict.Failed && remote.Stages.Values.All(s => s.State != StageStates.Failed))
         {
             // The evidence failed the drive after every stage passed: the post-check is where that shows.
-            using var cmd = c.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = "UPDATE burnin_stages SET state = 'Failed', summary = $s WHERE run_id = $r AND stage = 'SmartPostCheck'";
-            cmd.Parameters.AddWithValue("$s", string.Join("; ", verdict.Reasons.Where(r => !r.StartsWith("Warning:", StringComparison.Ordinal))));
-            cmd.Parameters.AddWithValue("$r", run.Id);
-            cmd.ExecuteNonQuery();
+            RunRepository.FailPostCheck(c, tx, run.Id, string.Join("; ", verdict.Reasons.Where(r => !r.StartsWith("Warning:", StringComparison.Ordinal))));
         }
         return (verdict.Result, verdict.Reasons);
-    }
-
-    private static Dictionary<int, StageKind> StageKinds(SqliteConnection c, SqliteTransaction tx, long runId)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT ordinal, stage FROM burnin_stages WHERE run_id = $r";
-        cmd.Parameters.AddWithValue("$r", runId);
-        var map = new Dictionary<int, StageKind>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read()) map[(int)r.GetInt64(0)] = Enum.Parse<StageKind>(r.GetString(1));
-        return map;
     }
 
     private void StoreSnapshots(SqliteConnection c, SqliteTransaction tx, RunRecord run, RemoteRunStatus remote, DateTimeOffset now)
@@ -282,17 +196,8 @@ public sealed class RunSynchronizer
     private void MarkGone(SqliteConnection c, SqliteTransaction tx, RunRecord run, DateTimeOffset now)
     {
         const string why = "interrupted: the run's files are gone from the host (its work folder was cleared, for example by a restart)";
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = """
-            UPDATE burnin_stages SET state = 'Interrupted', summary = $why, finished_at = $now WHERE run_id = $r AND state IN ('Pending', 'Running');
-            UPDATE burnin_runs SET state = 'Interrupted', result = 'Interrupted', reasons = $reasons, finished_at = $now WHERE id = $r;
-            """;
-        cmd.Parameters.AddWithValue("$why", why);
-        cmd.Parameters.AddWithValue("$now", StoreTime.Format(now));
-        cmd.Parameters.AddWithValue("$r", run.Id);
-        cmd.Parameters.AddWithValue("$reasons", RunRepository.WriteReasons(new[] { why }));
-        cmd.ExecuteNonQuery();
+        RunRepository.InterruptUnfinishedStages(c, tx, run.Id, why, now);
+        RunRepository.MarkInterrupted(c, tx, run.Id, new[] { why }, now);
         RunChangeEvents.Ended(c, tx, run, RunResults.Interrupted, new[] { why }, heatAbort: false, now);
     }
 }

@@ -89,42 +89,12 @@ public sealed class RestoreService
         var swapped = false;
         try
         {
-            int version;
-            try
-            {
-                using var source = SqliteFiles.OpenUnpooled(candidate.Path, SqliteOpenMode.ReadOnly);
-                version = SqliteFiles.CopyVerified(source, copy, ct);
-            }
-            catch (CopyNotIntactException e) { throw Corrupt(candidate.Path, e.Message, e); }
-            catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
-            {
-                throw new BurninException(SqliteFiles.IsDiskFull(e) ? "RestoreDiskFull" : "RestoreFailed", ErrorKind.WriteError,
-                    $"The backup could not be copied beside the store in '{folder}': {e.Message} The store was not changed.", e) { Target = candidate.Path };
-            }
-            if (version > Migrations.Latest || version < 1)
-                throw Refuse("BackupChanged", ErrorKind.InvalidData, candidate.Path,
-                    $"The backup '{candidate.Path}' changed while it was being restored (schema version {version} now). Nothing was changed; run Restore-BurninStore again.");
-
+            var version = CopyBeside(candidate, copy, folder, ct);
             QuiesceStore();
             ct.ThrowIfCancellationRequested();
-            try
-            {
-                // A WAL left by another process belongs to the replaced file, never to the restored one.
-                MoveAside(storePath + "-wal", replaced + "-wal");
-                DeleteIfExists(storePath + "-shm");
-                File.Replace(copy, storePath, replaced, ignoreMetadataErrors: true);
-                swapped = true;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new BurninException("RestoreFailed", ErrorKind.WriteError,
-                    $"The store '{storePath}' could not be replaced: {e.Message} The store was not changed.", e) { Target = storePath };
-            }
-            SqliteFiles.MakePrivate(storePath);
-            SqliteFiles.MakePrivate(replaced);
-            SqliteFiles.MakePrivate(replaced + "-wal");
-            // A damage mark belongs to the replaced file and stays with it; the restored store takes writes.
-            MoveAside(StoreDamage.MarkerPath(storePath), StoreDamage.MarkerPath(replaced));
+            Swap(copy, storePath, replaced);
+            swapped = true;
+            KeepAside(storePath, replaced);
 
             // Opening migrates an older backup forward; the audit event lands in the restored store.
             var restored = BurninStore.Open(storePath, _store.Clock);
@@ -135,16 +105,67 @@ public sealed class RestoreService
         finally
         {
             SqliteFiles.DeleteWithSideFiles(copy);
-            if (!swapped)
-            {
-                // Undo a half-done swap: the WAL goes back to the store, and a link to it made by a
-                // replace that did not finish is dropped (the store itself was never moved).
-                if (File.Exists(replaced + "-wal") && !File.Exists(storePath + "-wal"))
-                    File.Move(replaced + "-wal", storePath + "-wal");
-                if (File.Exists(storePath) && File.Exists(replaced))
-                    DeleteIfExists(replaced);
-            }
+            if (!swapped) UndoSwap(storePath, replaced);
         }
+    }
+
+    /// <summary>Copies the backup beside the store and checks the copy; returns its schema version.</summary>
+    private static int CopyBeside(RestoreCandidate candidate, string copy, string folder, CancellationToken ct)
+    {
+        int version;
+        try
+        {
+            using var source = SqliteFiles.OpenUnpooled(candidate.Path, SqliteOpenMode.ReadOnly);
+            version = SqliteFiles.CopyVerified(source, copy, ct);
+        }
+        catch (CopyNotIntactException e) { throw Corrupt(candidate.Path, e.Message, e); }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new BurninException(SqliteFiles.IsDiskFull(e) ? "RestoreDiskFull" : "RestoreFailed", ErrorKind.WriteError,
+                $"The backup could not be copied beside the store in '{folder}': {e.Message} The store was not changed.", e) { Target = candidate.Path };
+        }
+        if (version > Migrations.Latest || version < 1)
+            throw Refuse("BackupChanged", ErrorKind.InvalidData, candidate.Path,
+                $"The backup '{candidate.Path}' changed while it was being restored (schema version {version} now). Nothing was changed; run Restore-BurninStore again.");
+        return version;
+    }
+
+    /// <summary>Moves the checked copy in under the store's name in one atomic replace, keeping the old file as <paramref name="replaced"/>.</summary>
+    private static void Swap(string copy, string storePath, string replaced)
+    {
+        try
+        {
+            // A WAL left by another process belongs to the replaced file, never to the restored one.
+            MoveAside(storePath + "-wal", replaced + "-wal");
+            DeleteIfExists(storePath + "-shm");
+            File.Replace(copy, storePath, replaced, ignoreMetadataErrors: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BurninException("RestoreFailed", ErrorKind.WriteError,
+                $"The store '{storePath}' could not be replaced: {e.Message} The store was not changed.", e) { Target = storePath };
+        }
+    }
+
+    /// <summary>After the swap: owner-only files, and a damage mark stays with the replaced file (the restored store takes writes).</summary>
+    private static void KeepAside(string storePath, string replaced)
+    {
+        SqliteFiles.MakePrivate(storePath);
+        SqliteFiles.MakePrivate(replaced);
+        SqliteFiles.MakePrivate(replaced + "-wal");
+        MoveAside(StoreDamage.MarkerPath(storePath), StoreDamage.MarkerPath(replaced));
+    }
+
+    /// <summary>
+    /// Undoes a half-done swap: the WAL goes back to the store, and a link to it made by a replace that
+    /// did not finish is dropped (the store itself was never moved).
+    /// </summary>
+    private static void UndoSwap(string storePath, string replaced)
+    {
+        if (File.Exists(replaced + "-wal") && !File.Exists(storePath + "-wal"))
+            File.Move(replaced + "-wal", storePath + "-wal");
+        if (File.Exists(storePath) && File.Exists(replaced))
+            DeleteIfExists(replaced);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using NasBurnin.Engine.Burnin;
 using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Store;
 
@@ -38,76 +39,26 @@ public sealed class RetentionService
     public RetentionResult Run(RetentionOptions options, Actor actor, RetentionHooks? hooks = null, CancellationToken ct = default)
     {
         hooks ??= new RetentionHooks();
-        var days = (int)SettingDefinitions.LogRetentionDays.Normalize(options.LogRetentionDays);
-        var keep = (int)SettingDefinitions.BackupKeep.Normalize(options.BackupKeep);
-        var started = _store.Clock.UtcNow;
+        var result = NewResult(options);
         var total = Stopwatch.StartNew();
-        var result = new RetentionResult
-        {
-            StorePath = _store.Path,
-            StartedAt = started,
-            Cutoff = CutoffFor(started, days),
-            LogRetentionDays = days,
-            BackupKeep = keep,
-            BytesBefore = SqliteFiles.SizeWithWal(_store.Path),
-        };
-
         var step = "Check";
         try
         {
-            var sw = Stopwatch.StartNew();
-            if (!options.WhatIf)
-            {
-                hooks.Report("Checking the store (PRAGMA quick_check)...");
-                if (_store.QuickCheck("Invoke-BurninRetention (PRAGMA quick_check)") != "ok" || _store.Damage is not null)
-                    throw _store.DamageRefusal();
-            }
+            if (!options.WhatIf) CheckStore(hooks);
             step = "Prune";
-            sw.Restart();
-            var due = Prunable(result.Cutoff);
-            if (due.Count == 0)
-                hooks.Report($"No finished stage older than {days} days has log text; nothing to prune.");
-            else if (hooks.Ask(_store.Path, $"Prune the log text of {due.Count} finished stage(s) ({SqliteFiles.FormatBytes(due.Sum(d => d.Bytes))}) that finished before {Iso(result.Cutoff)}") && !options.WhatIf)
-                Prune(result, due, hooks, ct);
-            result.PruneDuration = sw.Elapsed;
+            PruneDue(result, options, hooks, ct);
 
             step = "Vacuum";
-            sw.Restart();
+            var sw = Stopwatch.StartNew();
             Reclaim(result, options, hooks, ct);
             result.VacuumDuration = sw.Elapsed;
 
             if (!options.NoBackup)
             {
                 step = "Backup";
-                var backups = new BackupService(_store);
-                var target = new BackupTarget(backups.DailyTarget(options.BackupFolder), MayReplace: true);
-                var folder = Path.GetDirectoryName(target.Path)!;
-                var backedUp = false;
-                if (hooks.Ask(target.Path, "Back up the store (online backup; replaces today's backup if there is one)") && !options.WhatIf)
-                {
-                    sw.Restart();
-                    hooks.Report($"Backing up to '{target.Path}'...");
-                    var info = backups.Backup(target, ct);
-                    result.BackupFile = info.Path;
-                    result.BackupBytes = info.SizeBytes;
-                    result.BackupDuration = sw.Elapsed;
-                    backedUp = true;
-                }
-
+                var (target, backedUp) = BackUp(result, options, hooks, ct);
                 step = "Rotate";
-                sw.Restart();
-                if (options.WhatIf)
-                {
-                    foreach (var old in BackupFolder.PlanRotation(folder, keep, adding: target.Path))
-                        hooks.Ask(old, $"Remove old backup (keeping the newest {keep})");
-                }
-                else if (backedUp)
-                {
-                    // Rotation only follows a good backup: a failed night never costs an older backup.
-                    result.BackupsRemoved = BackupFolder.Rotate(folder, keep, _store.Clock.UtcNow,
-                        old => hooks.Ask(old, $"Remove old backup (keeping the newest {keep})"));
-                }
-                result.RotateDuration = sw.Elapsed;
+                Rotate(result, options, hooks, target, backedUp);
             }
         }
         catch (BurninException e)
@@ -127,6 +78,78 @@ public sealed class RetentionService
         }
         Finish(result, total, options, actor);
         return result;
+    }
+
+    /// <summary>The result as it starts: the options checked (invalid ones throw), the cutoff and the store's size.</summary>
+    private RetentionResult NewResult(RetentionOptions options)
+    {
+        var days = (int)SettingDefinitions.LogRetentionDays.Normalize(options.LogRetentionDays);
+        var keep = (int)SettingDefinitions.BackupKeep.Normalize(options.BackupKeep);
+        var started = _store.Clock.UtcNow;
+        return new RetentionResult
+        {
+            StorePath = _store.Path,
+            StartedAt = started,
+            Cutoff = CutoffFor(started, days),
+            LogRetentionDays = days,
+            BackupKeep = keep,
+            BytesBefore = SqliteFiles.SizeWithWal(_store.Path),
+        };
+    }
+
+    /// <summary>A damaged store is left alone (and never backed up over a good backup).</summary>
+    private void CheckStore(RetentionHooks hooks)
+    {
+        hooks.Report("Checking the store (PRAGMA quick_check)...");
+        if (_store.QuickCheck("Invoke-BurninRetention (PRAGMA quick_check)") != "ok" || _store.Damage is not null)
+            throw _store.DamageRefusal();
+    }
+
+    private void PruneDue(RetentionResult result, RetentionOptions options, RetentionHooks hooks, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        var due = Prunable(result.Cutoff);
+        if (due.Count == 0)
+            hooks.Report($"No finished stage older than {result.LogRetentionDays} days has log text; nothing to prune.");
+        else if (hooks.Ask(_store.Path, $"Prune the log text of {due.Count} finished stage(s) ({SqliteFiles.FormatBytes(due.Sum(d => d.Bytes))}) that finished before {Iso(result.Cutoff)}") && !options.WhatIf)
+            Prune(result, due, hooks, ct);
+        result.PruneDuration = sw.Elapsed;
+    }
+
+    /// <summary>Today's online backup, replacing today's if there is one; returns where it goes and whether it was taken.</summary>
+    private (BackupTarget Target, bool BackedUp) BackUp(RetentionResult result, RetentionOptions options, RetentionHooks hooks, CancellationToken ct)
+    {
+        var backups = new BackupService(_store);
+        var target = new BackupTarget(backups.DailyTarget(options.BackupFolder), MayReplace: true);
+        if (!hooks.Ask(target.Path, "Back up the store (online backup; replaces today's backup if there is one)") || options.WhatIf)
+            return (target, false);
+        var sw = Stopwatch.StartNew();
+        hooks.Report($"Backing up to '{target.Path}'...");
+        var info = backups.Backup(target, ct);
+        result.BackupFile = info.Path;
+        result.BackupBytes = info.SizeBytes;
+        result.BackupDuration = sw.Elapsed;
+        return (target, true);
+    }
+
+    /// <summary>Keeps the newest backups; with -WhatIf only offers each removal.</summary>
+    private void Rotate(RetentionResult result, RetentionOptions options, RetentionHooks hooks, BackupTarget target, bool backedUp)
+    {
+        var sw = Stopwatch.StartNew();
+        var keep = result.BackupKeep;
+        var folder = Path.GetDirectoryName(target.Path)!;
+        if (options.WhatIf)
+        {
+            foreach (var old in BackupFolder.PlanRotation(folder, keep, adding: target.Path))
+                hooks.Ask(old, $"Remove old backup (keeping the newest {keep})");
+        }
+        else if (backedUp)
+        {
+            // Rotation only follows a good backup: a failed night never costs an older backup.
+            result.BackupsRemoved = BackupFolder.Rotate(folder, keep, _store.Clock.UtcNow,
+                old => hooks.Ask(old, $"Remove old backup (keeping the newest {keep})"));
+        }
+        result.RotateDuration = sw.Elapsed;
     }
 
     private static void Fail(RetentionResult result, string step, BurninException e)
@@ -159,20 +182,7 @@ public sealed class RetentionService
     /// The stages whose log text is due (id and log bytes, oldest id first). A read: in WAL mode it
     /// blocks no writer, so the write transactions later only run their UPDATE.
     /// </summary>
-    private IReadOnlyList<(long Id, long Bytes)> Prunable(DateTimeOffset cutoff) => _store.Read(c =>
-    {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            SELECT id, octet_length(log_text) FROM burnin_stages
-            WHERE finished_at IS NOT NULL AND finished_at < $cutoff AND log_text IS NOT NULL
-            ORDER BY id
-            """;
-        cmd.Parameters.AddWithValue("$cutoff", StoreTime.Format(cutoff));
-        var list = new List<(long, long)>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read()) list.Add((r.GetInt64(0), r.GetInt64(1)));
-        return list;
-    });
+    private IReadOnlyList<(long Id, long Bytes)> Prunable(DateTimeOffset cutoff) => _store.Read(c => RunRepository.StagesWithLogBefore(c, cutoff));
 
     /// <summary>
     /// Nulls log text in short transactions over id ranges sized to hold the write lock briefly, pausing
@@ -182,7 +192,6 @@ public sealed class RetentionService
     /// </summary>
     private void Prune(RetentionResult result, IReadOnlyList<(long Id, long Bytes)> due, RetentionHooks hooks, CancellationToken ct)
     {
-        var cutoff = StoreTime.Format(result.Cutoff);
         var bytesById = due.ToDictionary(d => d.Id, d => d.Bytes);
         var pacer = new WriteLockPacer();
         var batchBytes = BatchBytes;
@@ -196,23 +205,7 @@ public sealed class RetentionService
             var (first, last) = (due[start].Id, due[end - 1].Id);
             // Freed overflow pages are not rewritten (secure_delete is off): the free-list trunk and
             // pointer-map pages that record them, and the stage rows, are about one page in 64.
-            var pruned = pacer.Write(_store, Math.Max(1, sum / 4096 / 64), (c, tx) =>
-            {
-                using var update = c.CreateCommand();
-                update.Transaction = tx;
-                update.CommandText = """
-                    UPDATE burnin_stages SET log_text = NULL
-                    WHERE id BETWEEN $first AND $last AND finished_at IS NOT NULL AND finished_at < $cutoff AND log_text IS NOT NULL
-                    RETURNING id
-                    """;
-                update.Parameters.AddWithValue("$first", first);
-                update.Parameters.AddWithValue("$last", last);
-                update.Parameters.AddWithValue("$cutoff", cutoff);
-                var ids = new List<long>();
-                using var r = update.ExecuteReader();
-                while (r.Read()) ids.Add(r.GetInt64(0));
-                return ids;
-            });
+            var pruned = pacer.Write(_store, Math.Max(1, sum / 4096 / 64), (c, tx) => RunRepository.DropStageLogs(c, tx, first, last, result.Cutoff));
             var held = pacer.LastHeld;
             result.PrunedRows += pruned.Count;
             result.PrunedLogBytes += pruned.Sum(id => bytesById.GetValueOrDefault(id));

@@ -34,34 +34,10 @@ internal static class WebhookSender
     public static async Task SendAsync(NotificationChannel c, string? secret, NotificationMessage m, CancellationToken ct)
     {
         var bearer = c.Uri is not null ? secret : null;
-        Uri uri;
-        try
-        {
-            uri = ChannelRules.CheckUri(c.Uri ?? secret ?? "", c.Name);
-        }
-        catch (BurninException) when (c.Uri is null)
-        {
-            // The URL came from the secret: say what is wrong with it without showing it.
-            throw new BurninException("NotificationUriInvalid", ErrorKind.InvalidArgument,
-                $"Channel '{c.Name}' (webhook, URL from {c.SecretSource}): the secret is not an https:// URL (http:// only to this machine).") { Target = c.Name };
-        }
+        var uri = TargetUri(c, secret);
         var where = $"Channel '{c.Name}' (webhook {uri.Host}:{uri.Port})";
-        string? seenThumbprint = null;
-        using var handler = new SocketsHttpHandler
-        {
-            ConnectTimeout = Timeout,
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, cert, _, errors) =>
-                {
-                    if (cert is null) return false;
-                    seenThumbprint = Convert.ToHexString(SHA256.HashData(cert.GetRawCertData()));
-                    return errors == SslPolicyErrors.None || (c.CertificateSha256 is { } pin && pin == seenThumbprint);
-                },
-            },
-        };
+        var seen = new SeenCertificate();
+        using var handler = PinningHandler(c, seen);
         using var http = new HttpClient(handler) { Timeout = Timeout };
         using var request = new HttpRequestMessage(HttpMethod.Post, uri)
         {
@@ -69,15 +45,59 @@ internal static class WebhookSender
         };
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("NasBurnin", typeof(WebhookSender).Assembly.GetName().Version?.ToString(3)));
         if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        HttpResponseMessage response;
+        using var response = await PostAsync(http, request, c, uri, where, seen, ct).ConfigureAwait(false);
+        CheckAnswer(response, c, where);
+    }
+
+    /// <summary>The channel's URL, or the one its secret holds (then a bad one is described without being shown).</summary>
+    private static Uri TargetUri(NotificationChannel c, string? secret)
+    {
         try
         {
-            response = await http.SendAsync(request, ct).ConfigureAwait(false);
+            return ChannelRules.CheckUri(c.Uri ?? secret ?? "", c.Name);
+        }
+        catch (BurninException) when (c.Uri is null)
+        {
+            throw new BurninException("NotificationUriInvalid", ErrorKind.InvalidArgument,
+                $"Channel '{c.Name}' (webhook, URL from {c.SecretSource}): the secret is not an https:// URL (http:// only to this machine).") { Target = c.Name };
+        }
+    }
+
+    /// <summary>The certificate the server showed, so an untrusted one can be named for pinning.</summary>
+    private sealed class SeenCertificate
+    {
+        public string? Thumbprint { get; set; }
+    }
+
+    /// <summary>No redirects, no proxy; a certificate is trusted by the system or by the channel's pinned SHA-256.</summary>
+    private static SocketsHttpHandler PinningHandler(NotificationChannel c, SeenCertificate seen) => new()
+    {
+        ConnectTimeout = Timeout,
+        AllowAutoRedirect = false,
+        UseProxy = false,
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            RemoteCertificateValidationCallback = (_, cert, _, errors) =>
+            {
+                if (cert is null) return false;
+                seen.Thumbprint = Convert.ToHexString(SHA256.HashData(cert.GetRawCertData()));
+                return errors == SslPolicyErrors.None || (c.CertificateSha256 is { } pin && pin == seen.Thumbprint);
+            },
+        },
+    };
+
+    /// <summary>Sends the request; TLS and network failures become errors that say what to do.</summary>
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient http, HttpRequestMessage request, NotificationChannel c, Uri uri, string where,
+        SeenCertificate seen, CancellationToken ct)
+    {
+        try
+        {
+            return await http.SendAsync(request, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
         {
-            throw seenThumbprint is not null
+            throw seen.Thumbprint is { } seenThumbprint
                 ? new BurninException("NotificationTlsUntrusted", ErrorKind.Security,
                     $"{where}: the TLS certificate is not trusted; its SHA-256 thumbprint is {seenThumbprint}. If this is your server's own certificate, pin it: Set-BurninNotification -Name {c.Name} -CertificateThumbprint {seenThumbprint}", e) { Target = c.Name }
                 : new BurninException("NotificationTlsFailed", ErrorKind.Security, $"{where}: the TLS handshake failed ({SmtpSender.FirstLine(e)}).", e) { Target = c.Name };
@@ -88,12 +108,13 @@ internal static class WebhookSender
             throw new BurninException("NotificationUnreachable", ErrorKind.Connection,
                 $"{where}: cannot deliver: {what}. Check that the receiver runs and that this machine may reach it on port {uri.Port}.", e) { Target = c.Name };
         }
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-                throw new BurninException("NotificationRejected", ErrorKind.InvalidOperation,
-                    $"{where}: the receiver answered {(int)response.StatusCode} {response.ReasonPhrase}" +
-                    (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? $"; check the token in {c.SecretSource ?? "the channel's secret"}." : ".")) { Target = c.Name };
-        }
+    }
+
+    private static void CheckAnswer(HttpResponseMessage response, NotificationChannel c, string where)
+    {
+        if (!response.IsSuccessStatusCode)
+            throw new BurninException("NotificationRejected", ErrorKind.InvalidOperation,
+                $"{where}: the receiver answered {(int)response.StatusCode} {response.ReasonPhrase}" +
+                (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? $"; check the token in {c.SecretSource ?? "the channel's secret"}." : ".")) { Target = c.Name };
     }
 }

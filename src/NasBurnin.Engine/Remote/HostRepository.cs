@@ -177,15 +177,9 @@ public sealed class HostRepository
     /// <summary>Forgets the host and its pinned key. Drives and runs keep their history (their host link becomes empty).</summary>
     public void Remove(HostRecord host, Actor actor) => _store.Write((c, tx) =>
     {
-        using (var active = c.CreateCommand())
-        {
-            active.Transaction = tx;
-            active.CommandText = "SELECT count(*) FROM burnin_runs WHERE host_id = $id AND finished_at IS NULL";
-            active.Parameters.AddWithValue("$id", host.Id);
-            if ((long)active.ExecuteScalar()! > 0)
-                throw new BurninException("HostHasActiveRuns", ErrorKind.InvalidOperation,
-                    $"{host} has burn-in runs that have not finished. Stop or finish them before removing the host.") { Target = host.Name };
-        }
+        if (Burnin.RunRepository.CountUnfinishedOnHost(c, tx, host.Id) > 0)
+            throw new BurninException("HostHasActiveRuns", ErrorKind.InvalidOperation,
+                $"{host} has burn-in runs that have not finished. Stop or finish them before removing the host.") { Target = host.Name };
         using var cmd = c.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = "DELETE FROM hosts WHERE id = $id";

@@ -119,6 +119,13 @@ public sealed class DriveUnlockService
             : null;
     }
 
+    /// <summary>Makes consumed unlocks open again (their runs never started), in the caller's transaction.</summary>
+    internal static void GiveBack(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<long> unlockIds)
+    {
+        foreach (var id in unlockIds)
+            c.Execute(tx, "UPDATE drive_unlocks SET consumed_at = NULL WHERE id = $id", ("$id", id));
+    }
+
     internal static void Consume(SqliteConnection c, SqliteTransaction tx, IClock clock, long unlockId)
     {
         using var cmd = c.CreateCommand();
