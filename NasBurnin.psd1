@@ -8,6 +8,8 @@
     Description          = 'Burn in NAS drives over SSH, decide pass or fail from evidence, never wipe the wrong disk, and keep results, operators, audit events and backups in an embedded SQLite store.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    # The enums the cmdlets' parameters are typed by: loaded before the cmdlets are reflected (see NasBurnin.Contracts).
+    RequiredAssemblies   = @('NasBurnin.Contracts.dll')
     FormatsToProcess     = @('NasBurnin.Format.ps1xml', 'Operators.Format.ps1xml', 'Hosts.Format.ps1xml', 'Burnin.Format.ps1xml', 'Drives.Format.ps1xml', 'Maintenance.Format.ps1xml', 'Reports.Format.ps1xml')
     CmdletsToExport      = @(
         'Backup-BurninStore'

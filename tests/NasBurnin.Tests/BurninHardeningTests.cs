@@ -55,11 +55,11 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
         Assert.True(orphanShape(orphans), $"expected {shape} to outlive the runner, found: {string.Join(", ", orphans.Select(o => $"{o.Comm} {o.State}"))}");
 
         var run = s.Run($"Get-BurninRun -RunId {runId}").AssertClean().Output.Single();
-        Assert.Equal("Interrupted", run.Properties["State"].Value);
+        Assert.Equal("Interrupted", run.Text("State"));
         Assert.Empty(Group(pid)); // nothing of the run is alive once it is called Interrupted
         Assert.NotEqual(100.0, run.Properties["Progress"].Value);
         var stage = s.Run($"Get-BurninStage -RunId {runId}").AssertClean().Output.Single();
-        Assert.Equal("Interrupted", stage.Properties["State"].Value);
+        Assert.Equal("Interrupted", stage.Text("State"));
         Assert.False((bool)stage.Properties["Paused"].Value);
     }
 
@@ -85,7 +85,7 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
             Assert.Equal("held", holder.StandardOutput.ReadLine());
             var second = Start(s, "NBT0009", "SurfaceValidate");
             var done = BurninRig.WaitFinished(s, second);
-            Assert.Equal("Fail", done.Properties["Result"].Value);
+            Assert.Equal("Fail", done.Text("Result"));
             var reason = Assert.Single((string[])done.Properties["Reasons"].Value, r => r.Contains("open for writing", StringComparison.Ordinal));
             Out.WriteLine(reason);
             Assert.Contains($"pid {holder.Id} (", reason); // the holder, named with its command line
@@ -146,11 +146,11 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
             Assert.Contains(Group(pid), p => p.Comm == "badblocks" && p.State == 'T');
 
             var stopped = s.Run($"Stop-BurninRun -RunId {runId} -Confirm:$false -PassThru").AssertClean().Output.Single();
-            Assert.Equal("Aborted", stopped.Properties["State"].Value);
+            Assert.Equal("Aborted", stopped.Text("State"));
             Assert.Empty(Group(pid));
             Assert.NotEqual(100.0, stopped.Properties["Progress"].Value);
             var stage = s.Run($"Get-BurninStage -RunId {runId}").AssertClean().Output.Single();
-            Assert.Equal("Aborted", stage.Properties["State"].Value);
+            Assert.Equal("Aborted", stage.Text("State"));
             Assert.False((bool)stage.Properties["Paused"].Value);
         }
         finally { File.WriteAllText(temp, "35"); }
@@ -199,7 +199,7 @@ public sealed class BurninHardeningTests : BurninTestBase, IClassFixture<BurninH
         WaitFor(() => Read(Path.Combine(dir, "state")) == "Finished", 120, "the run to finish on the host"); // the store still says Running
         var second = s.Run($"{Rig.Drive("NBT0010")} | Start-BurninRun -Stage SmartShort -Confirm:$false").AssertClean().Output.Single();
         Assert.NotEqual(first, (long)second.Properties["RunId"].Value);
-        Assert.Equal("Finished", s.Run($"Get-BurninRun -RunId {first}").AssertClean().Output.Single().Properties["State"].Value);
+        Assert.Equal("Finished", s.Run($"Get-BurninRun -RunId {first}").AssertClean().Output.Single().Text("State"));
         BurninRig.WaitFinished(s, (long)second.Properties["RunId"].Value);
     }
 

@@ -47,8 +47,8 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
         using var later = Rig!.Session();
         var done = later.Run($"Get-BurninRun | Where-Object {{ $_.Device -in @({devices}) }}").AssertClean().Output;
         Assert.Equal(10, done.Count);
-        Assert.All(done, r => Assert.True("Pass".Equals(r.Properties["Result"].Value),
-            $"{r.Properties["Serial"].Value}: {r.Properties["Result"].Value} {string.Join("; ", (string[])r.Properties["Reasons"].Value)}"));
+        Assert.All(done, r => Assert.True("Pass".Equals(r.Text("Result")),
+            $"{r.Properties["Serial"].Value}: {r.Text("Result")} {string.Join("; ", (string[])r.Properties["Reasons"].Value)}"));
     }
 
     [SkippableFact]
@@ -64,13 +64,13 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
             WaitFor(() => Read(Path.Combine(Rig.RunDir("NBT0021"), "state")) == "Running", 30, "the first run to take the slot");
             var second = (long)s.Run($"{Rig.Drive("NBT0005")} | Start-BurninRun -Stage SmartLong -Confirm:$false").AssertClean().Output.Single().Properties["RunId"].Value;
             var queued = s.Run($"Get-BurninRun -RunId {second}").AssertClean().Output.Single();
-            Assert.Equal("Queued", queued.Properties["State"].Value);
+            Assert.Equal("Queued", queued.Text("State"));
             Assert.Equal(1, queued.Properties["QueuePosition"].Value);
 
             var stopped = s.Run($"Stop-BurninRun -RunId {second} -Confirm:$false -PassThru").AssertClean().Output.Single();
-            Assert.Equal("Aborted", stopped.Properties["State"].Value);
+            Assert.Equal("Aborted", stopped.Text("State"));
             Assert.Empty(Directory.GetFiles(Path.Combine(Rig.Nas.WorkDir, "queue")));
-            Assert.Equal("Running", s.Run($"Get-BurninRun -RunId {first}").AssertClean().Output.Single().Properties["State"].Value);
+            Assert.Equal("Running", s.Run($"Get-BurninRun -RunId {first}").AssertClean().Output.Single().Text("State"));
             s.Run($"Stop-BurninRun -RunId {first} -Confirm:$false").AssertClean();
         }
         finally { s.Run($"Set-BurninHost -HostName 127.0.0.1 -Port {Rig.Nas.Port} -MaxParallelRuns 4"); }
@@ -86,10 +86,10 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
         using var s = Rig!.Session();
         var run = s.Run($"{Rig!.Drive("NBT0017")} | Start-BurninRun -Stage SmartShort, SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
         var done = BurninRig.WaitFinished(s, (long)run.Properties["RunId"].Value);
-        Assert.Equal("Fail", done.Properties["Result"].Value);
+        Assert.Equal("Fail", done.Text("Result"));
         var stages = s.Run($"Get-BurninStage -RunId {run.Properties["RunId"].Value}").AssertClean().Output;
-        Assert.Equal("Failed", stages[0].Properties["State"].Value);
-        Assert.Equal("Skipped", stages[1].Properties["State"].Value);
+        Assert.Equal("Failed", stages[0].Text("State"));
+        Assert.Equal("Skipped", stages[1].Text("State"));
         Assert.StartsWith("skipped: SmartShort failed", (string)stages[1].Properties["Summary"].Value);
         Assert.StartsWith("NASBURNIN-MARKER", Rig!.Nas.Shell($"head -c 16 {device}").StdOut);
     }
@@ -101,7 +101,7 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
         using var s = Rig!.Session();
         var r = s.Run($"{Rig!.Drive("NBT0018")} | Start-BurninRun -Stage SurfaceValidate -Wait -PollSeconds 1 -Confirm:$false").AssertClean();
         var run = r.Output.Single();
-        Assert.Equal("Pass", run.Properties["Result"].Value);
+        Assert.Equal("Pass", run.Text("Result"));
         var child = r.Progress.Where(p => p.ParentActivityId == 1).ToList();
         var percents = child.Where(p => p.RecordType == ProgressRecordType.Processing).Select(p => p.PercentComplete).ToList();
         Out.WriteLine(string.Join(" ", percents));
@@ -136,7 +136,7 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
         WaitFor(() => File.ReadAllText(Path.Combine(dir, "stages", "1", "log")).Contains("resumed", StringComparison.Ordinal), 30, "the resume");
         File.WriteAllText(temp, "61"); // limit + 5: abort
         var done = BurninRig.WaitFinished(s, id);
-        Assert.Equal("Fail", done.Properties["Result"].Value);
+        Assert.Equal("Fail", done.Text("Result"));
         Assert.Contains((string[])done.Properties["Reasons"].Value, r => r.Contains("overheat", StringComparison.Ordinal));
         var log = (string)s.Run($"Get-BurninStage -RunId {id} -IncludeLog").Output.Single().Properties["LogText"].Value;
         Assert.Contains("paused: 56 C", log);
@@ -166,8 +166,8 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
                 s.Run($"Get-BurninRun -RunId {id}").AssertClean();
                 Thread.Sleep(5000);
                 var stalled = s.Run($"Get-BurninRun -RunId {id}").AssertClean().Output.Single();
-                Assert.Equal("Stalled", stalled.Properties["State"].Value);
-                Assert.Equal("Running", stalled.Properties["Result"].Value);
+                Assert.Equal("Stalled", stalled.Text("State"));
+                Assert.Equal("Running", stalled.Text("Result"));
                 Assert.NotEmpty(s.Run("Get-BurninRun -State Stalled").Output);
                 var health = s.Run("Test-BurninHealth").AssertClean().Output.Single();
                 Assert.False((bool)health.Properties["Healthy"].Value);
@@ -199,7 +199,7 @@ public sealed class BurninQueueTests : BurninTestBase, IClassFixture<BurninQueue
             using var s = Rig!.Session();
             var run = s.Run($"{Rig!.Drive("NBT0014")} | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
             var done = BurninRig.WaitFinished(s, (long)run.Properties["RunId"].Value);
-            Assert.Equal("Fail", done.Properties["Result"].Value);
+            Assert.Equal("Fail", done.Text("Result"));
             Assert.Contains((string[])done.Properties["Reasons"].Value, r => r.Contains("busy", StringComparison.Ordinal) && r.Contains("exclusive", StringComparison.Ordinal));
             Assert.StartsWith("NASBURNIN-MARKER", Rig!.Nas.Shell($"head -c 16 {device}").StdOut);
         }

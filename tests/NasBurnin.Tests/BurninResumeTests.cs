@@ -126,7 +126,7 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
         var cp = Checkpoint(sd);
         Out.WriteLine("checkpoint: " + string.Join(", ", cp.Select(kv => kv.Key + " " + kv.Value)));
         Assert.Equal(0, ChildProcess.Run("kill", new[] { "-9", runner.ToString(CultureInfo.InvariantCulture) }).ExitCode);
-        WaitFor(() => (string)s.Run($"Get-BurninRun -RunId {runId}").AssertClean().Output.Single().Properties["State"].Value == "Interrupted", 60, "the run to be Interrupted");
+        WaitFor(() => s.Run($"Get-BurninRun -RunId {runId}").AssertClean().Output.Single().Text("State") == "Interrupted", 60, "the run to be Interrupted");
         Assert.Empty(Members(runner, "badblocks")); // nothing of the old run writes any more
         return (runId, sd, cp);
     }
@@ -210,9 +210,9 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
 
         var resumed = s.Run($"Get-BurninRun -State Interrupted | Where-Object RunId -eq {runId} | Resume-BurninRun -Confirm:$false").AssertClean().Output.Single();
         Assert.Equal(1, resumed.Properties["ResumeCount"].Value);
-        Assert.Contains((string)resumed.Properties["State"].Value, new[] { "Queued", "Running" });
+        Assert.Contains(resumed.Text("State"), new[] { "Queued", "Running" });
         var done = BurninRig.WaitFinished(s, runId, 240);
-        Assert.Equal("Pass", done.Properties["Result"].Value);
+        Assert.Equal("Pass", done.Text("Result"));
         Assert.Equal(1, done.Properties["ResumeCount"].Value);
 
         AssertEveryBlockWrittenAndVerifiedOnce(BadblocksCalls(log0, device), cp, device);
@@ -220,7 +220,7 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
         var shortTests = File.ReadAllLines(Path.Combine(Rig.Nas.StateDir, "smartctl.log")).Count(l => l.Contains(device, StringComparison.Ordinal) && l.Contains("-t short", StringComparison.Ordinal));
         Assert.Equal(1, shortTests);
         var stages = s.Run($"Get-BurninStage -RunId {runId} -IncludeLog").AssertClean().Output;
-        Assert.All(stages, st => Assert.Equal("Passed", st.Properties["State"].Value));
+        Assert.All(stages, st => Assert.Equal("Passed", st.Text("State")));
         var log = (string)stages[1].Properties["LogText"].Value;
         Assert.Contains($"continuing from block {cp["block"]} of {cp["blocks"]}", log);
         var audit = s.Run($"Get-BurninAuditEvent -Type run_resumed -Serial {serial}").AssertClean().Output.Single();
@@ -254,7 +254,7 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
         var resumed = s.Run($"Resume-BurninRun {runId} -Confirm:$false").AssertClean().Output.Single();
         Assert.Equal(moved, resumed.Properties["Device"].Value);
         var done = BurninRig.WaitFinished(s, runId, 240);
-        Assert.Equal("Pass", done.Properties["Result"].Value);
+        Assert.Equal("Pass", done.Text("Result"));
         var calls = BadblocksCalls(log0, device).Concat(BadblocksCalls(log0, moved).Select(a => a.Select(x => x == moved ? device : x).ToArray())).ToList();
         AssertEveryBlockWrittenAndVerifiedOnce(calls, cp, device);
         Assert.Contains($"it was at {device}", (string)s.Run($"Get-BurninAuditEvent -Type run_resumed -Serial {serial}").AssertClean().Output.Single().Properties["Detail"].Value);
@@ -287,7 +287,7 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
             Assert.Contains(serial, error.Exception.Message);
             Assert.Empty(result.Output);
             Assert.Empty(BadblocksCalls(log0, device));
-            Assert.Equal("Interrupted", s.Run($"Get-BurninRun {runId}").AssertClean().Output.Single().Properties["State"].Value);
+            Assert.Equal("Interrupted", s.Run($"Get-BurninRun {runId}").AssertClean().Output.Single().Text("State"));
             Assert.Empty(s.Run($"Get-BurninAuditEvent -Type run_resumed -Serial {serial}").AssertClean().Output);
 
             // The drive is back: with AutoResume a scheduled sync resumes the run, under the operator who started it.
@@ -296,7 +296,7 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
             s.Run("Set-BurninConfig -AutoResume $true").AssertClean();
             s.Run("Sync-BurninInventory").AssertClean();
             var done = BurninRig.WaitFinished(s, runId, 240);
-            Assert.Equal("Pass", done.Properties["Result"].Value);
+            Assert.Equal("Pass", done.Text("Result"));
             Assert.Equal(1, done.Properties["ResumeCount"].Value);
             var audit = s.Run($"Get-BurninAuditEvent -Type run_resumed -Serial {serial}").AssertClean().Output.Single();
             Assert.Equal(op, audit.Properties["Operator"].Value);
@@ -336,7 +336,7 @@ public sealed class BurninResumeTests : BurninTestBase, IClassFixture<BurninResu
             Assert.True(before ? block < 8192 : block > 8193, $"cut at block {block}, wanted {(before ? "before" : "after")} the bad region");
             s.Run($"Resume-BurninRun {runId} -Confirm:$false").AssertClean();
             var done = BurninRig.WaitFinished(s, runId, 240);
-            Assert.Equal("Fail", done.Properties["Result"].Value);
+            Assert.Equal("Fail", done.Text("Result"));
             var summary = (string)s.Run($"Get-BurninStage -RunId {runId}").AssertClean().Output.Single().Properties["Summary"].Value;
             Assert.Equal("2 bad blocks: 8192 8193", summary.Trim());
         }

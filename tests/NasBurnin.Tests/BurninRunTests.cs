@@ -39,13 +39,13 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
 
         using var second = Rig!.Session();
         var running = second.Run($"Get-BurninRun -RunId {runId}").AssertClean().Output.Single();
-        Assert.Contains((string)running.Properties["State"].Value, new[] { "Queued", "Running" });
-        Assert.Equal("Running", running.Properties["Result"].Value);
+        Assert.Contains(running.Text("State"), new[] { "Queued", "Running" });
+        Assert.Equal("Running", running.Text("Result"));
         var done = BurninRig.WaitFinished(second, runId);
-        Assert.Equal("Finished", done.Properties["State"].Value);
-        Assert.Equal("Pass", done.Properties["Result"].Value);
+        Assert.Equal("Finished", done.Text("State"));
+        Assert.Equal("Pass", done.Text("Result"));
         var stages = second.Run($"Get-BurninStage -RunId {runId}").AssertClean().Output;
-        Assert.Equal(new[] { "Passed", "Passed" }, stages.Select(s => (string)s.Properties["State"].Value));
+        Assert.Equal(new[] { "Passed", "Passed" }, stages.Select(s => s.Text("State")));
         Assert.Contains("Completed without error", (string)stages[0].Properties["Summary"].Value);
     }
 
@@ -66,10 +66,10 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
         Assert.Equal(0, ChildProcess.Run("kill", new[] { "-9", pid }).ExitCode); // what a NAS reboot looks like to the runner
 
         var run = s.Run($"Get-BurninRun -RunId {runId}").AssertClean().Output.Single();
-        Assert.Equal("Interrupted", run.Properties["State"].Value);
-        Assert.Equal("Interrupted", run.Properties["Result"].Value);
+        Assert.Equal("Interrupted", run.Text("State"));
+        Assert.Equal("Interrupted", run.Text("Result"));
         var stage = s.Run($"Get-BurninStage -RunId {runId}").AssertClean().Output.Single();
-        Assert.Equal("Interrupted", stage.Properties["State"].Value);
+        Assert.Equal("Interrupted", stage.Text("State"));
     }
 
     [SkippableFact]
@@ -80,7 +80,7 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
         var serial = Rig!.Nas.Drives.Single(d => d.GetProperty("sizeBytes").GetInt64() == 512L * 1024 * 1024).GetProperty("serial").GetString()!;
         var runId = Start(s, serial, "-Stage SurfaceValidate");
         var run = BurninRig.WaitFinished(s, runId, 300);
-        Assert.Equal("Pass", run.Properties["Result"].Value);
+        Assert.Equal("Pass", run.Text("Result"));
         var stage = s.Run($"Get-BurninStage -RunId {runId} -IncludeLog").AssertClean().Output.Single();
         var log = (string)stage.Properties["LogText"].Value;
         Out.WriteLine(log);
@@ -96,12 +96,12 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
         using var s = Rig!.Session();
         var runId = Start(s, "NBTBAD1", "-Stage SurfaceValidate, SmartPostCheck");
         var run = BurninRig.WaitFinished(s, runId);
-        Assert.Equal("Fail", run.Properties["Result"].Value);
+        Assert.Equal("Fail", run.Text("Result"));
         var reason = Assert.Single(Reasons(run), r => r.StartsWith("SurfaceValidate:", StringComparison.Ordinal));
         Out.WriteLine(reason);
         Assert.Contains("2 bad blocks: 8192 8193", reason); // 4 KiB blocks (the drive's physical sector), 8 KiB bad at 32 MiB
         var stages = s.Run($"Get-BurninStage -RunId {runId}").AssertClean().Output;
-        Assert.Equal("Skipped", stages[1].Properties["State"].Value); // a run stops at its first failing stage
+        Assert.Equal("Skipped", stages[1].Text("State")); // a run stops at its first failing stage
     }
 
     [SkippableFact]
@@ -112,7 +112,7 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
         var nvme = nas.Drives.First(d => d.GetProperty("transport").GetString() == "Nvme").GetProperty("serial").GetString()!;
         using var s = Rig!.Session();
         var runId = Start(s, nvme, "-Stage NvmeFormat");
-        Assert.Equal("Pass", BurninRig.WaitFinished(s, runId).Properties["Result"].Value);
+        Assert.Equal("Pass", BurninRig.WaitFinished(s, runId).Text("Result"));
         var call = File.ReadAllText(Path.Combine(nas.StateDir, "nvme.log"));
         Assert.Contains($"format {nas.Device(nvme)} -s 1 -n 1 --force", call);
 
@@ -121,7 +121,7 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
         try
         {
             var again = Start(s, nvme, "-Stage NvmeFormat");
-            Assert.Equal("Pass", BurninRig.WaitFinished(s, again).Properties["Result"].Value);
+            Assert.Equal("Pass", BurninRig.WaitFinished(s, again).Text("Result"));
             var stage = s.Run($"Get-BurninStage -RunId {again}").AssertClean().Output.Single();
             Assert.StartsWith("nvme-cli not found, fell back to badblocks", (string)stage.Properties["Summary"].Value);
         }

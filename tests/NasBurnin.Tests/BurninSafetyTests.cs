@@ -38,7 +38,7 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
                 Assert.StartsWith("DriveRoleRefused,", e.FullyQualifiedErrorId);
                 Assert.Equal(ErrorCategory.PermissionDenied, e.CategoryInfo.Category);
                 Assert.Contains(role, e.Exception.Message);
-                Assert.Equal(role, PSObject.AsPSObject(e.TargetObject).Properties["Role"].Value); // the drive itself is the target
+                Assert.Equal(role, PSObject.AsPSObject(e.TargetObject).Text("Role")); // the drive itself is the target
             });
         }
         Assert.Equal(before, RunCount(s));
@@ -66,12 +66,12 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
         // Typed at the prompt: unlocked, audited, then consumed by the next destructive stage.
         s.Host.Answers.Enqueue("DESTROY MOUNTED FILESYSTEM");
         var unlock = s.Run($"{Rig!.Drive(serial)} | Unlock-MountedDrive -ValidFor 00:05:00").AssertClean().Output.Single();
-        Assert.Equal("Mounted", unlock.Properties["Role"].Value);
+        Assert.Equal("Mounted", unlock.Text("Role"));
         Assert.Single(s.Run("Get-BurninAuditEvent -Type mounted_drive_unlocked -Serial NBT0001").Output);
         s.Run($"$mounted = {Rig!.Drive(serial)}").AssertClean(); // the inventory that says Mounted
         var run = s.Run("$mounted | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
         var done = BurninRig.WaitFinished(s, (long)run.Properties["RunId"].Value);
-        Assert.Equal("Pass", done.Properties["Result"].Value); // the runner unmounted it, as the unlock allowed
+        Assert.Equal("Pass", done.Text("Result")); // the runner unmounted it, as the unlock allowed
         var started = s.Run($"Get-BurninAuditEvent -Type destructive_run_started -Serial {serial}").AssertClean().Output.Single();
         Assert.Equal(Environment.UserName, started.Properties["Operator"].Value); // no users in this store: the OS user
         Assert.StartsWith("local:", (string)started.Properties["Source"].Value);
@@ -80,7 +80,7 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
         // Until a new inventory, the store still knows the drive as Mounted, and the unlock was consumed.
         var again = s.Run("$mounted | Start-BurninRun -Stage SurfaceValidate -Confirm:$false");
         Assert.StartsWith("DriveLocked,", Assert.Single(again.Errors).FullyQualifiedErrorId);
-        Assert.Equal("Free", s.Run($"{Rig!.Drive(serial)}.Role").AssertClean().Output.Single().BaseObject); // nothing is mounted now
+        Assert.Equal("Free", s.Run($"{Rig!.Drive(serial)}.Role").AssertClean().Output.Single().ToString()); // nothing is mounted now
     }
 
     [SkippableFact]
@@ -131,7 +131,7 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
         using var s = Rig!.Session();
         var device = Rig!.Nas.Device("NBT0008");
         s.Run("$d = " + Rig!.Drive("NBT0008")).AssertClean(); // inventory: Free
-        Assert.Equal("Free", s.Run("$d.Role").Output.Single().BaseObject);
+        Assert.Equal("Free", s.Run("$d.Role").Output.Single().ToString());
         var mnt = Path.Combine(Rig!.Nas.StateDir, "mnt", "late");
         Directory.CreateDirectory(mnt);
         Assert.Equal(0, Rig!.Nas.Shell($"mkfs.ext4 -q -F {device} && mount {device} {mnt} && echo precious > {mnt}/marker.txt").ExitCode);
@@ -139,7 +139,7 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
         {
             var run = s.Run("$d | Start-BurninRun -Stage SurfaceValidate -Confirm:$false").AssertClean().Output.Single();
             var done = BurninRig.WaitFinished(s, (long)run.Properties["RunId"].Value);
-            Assert.Equal("Fail", done.Properties["Result"].Value);
+            Assert.Equal("Fail", done.Text("Result"));
             var reasons = (string[])done.Properties["Reasons"].Value;
             Assert.Contains(reasons, r => r.Contains("refused", StringComparison.Ordinal) && r.Contains("mounted", StringComparison.Ordinal));
             Assert.Equal("precious\n", File.ReadAllText(Path.Combine(mnt, "marker.txt")));
@@ -158,8 +158,8 @@ public sealed class BurninSafetyTests : BurninTestBase, IClassFixture<BurninSafe
         var id = (long)run.Properties["RunId"].Value;
         Thread.Sleep(3000);
         var stopped = s.Run($"Stop-BurninRun -RunId {id} -Confirm:$false -PassThru").AssertClean().Output.Single();
-        Assert.Equal("Aborted", stopped.Properties["State"].Value);
-        Assert.Equal("Aborted", s.Run($"Get-BurninStage -RunId {id}").Output.Single().Properties["State"].Value);
+        Assert.Equal("Aborted", stopped.Text("State"));
+        Assert.Equal("Aborted", s.Run($"Get-BurninStage -RunId {id}").Output.Single().Text("State"));
         Assert.Single(s.Run($"Get-BurninAuditEvent -Type burnin_stopped -Serial NBT0009").Output);
         var smartLog = File.ReadAllText(Path.Combine(Rig!.Nas.StateDir, "smartctl.log"));
         var device = Rig.Nas.Device("NBT0009");

@@ -39,7 +39,7 @@ public sealed class BurninVerdictTests : BurninTestBase, IClassFixture<BurninVer
     {
         RequireRig();
         var (run, reasons) = QuickRun("NBT0009", () => File.WriteAllText(Rig!.DriveStateFile("NBT0009", "attrs"), "197 3\n5 8\n"));
-        Assert.Equal("Fail", run.Properties["Result"].Value);
+        Assert.Equal("Fail", run.Text("Result"));
         Assert.Contains("Pending sectors grew from 0 to 3", reasons);
         Assert.Contains("Reallocated sectors grew from 0 to 8", reasons);
         Assert.DoesNotContain(reasons, r => r.Contains("overall health", StringComparison.Ordinal)); // smartctl still says PASSED
@@ -51,7 +51,7 @@ public sealed class BurninVerdictTests : BurninTestBase, IClassFixture<BurninVer
         RequireRig();
         File.WriteAllText(Rig!.DriveStateFile("NBT0011", "selftest_result"), "read_failure");
         var (run, reasons) = QuickRun("NBT0011");
-        Assert.Equal("Fail", run.Properties["Result"].Value);
+        Assert.Equal("Fail", run.Text("Result"));
         Assert.Contains(reasons, r => r.StartsWith("SmartShort:", StringComparison.Ordinal) && r.Contains("read failure", StringComparison.Ordinal));
     }
 
@@ -61,7 +61,7 @@ public sealed class BurninVerdictTests : BurninTestBase, IClassFixture<BurninVer
         RequireRig();
         var nvme = Rig!.Nas.Drives.First(d => d.GetProperty("transport").GetString() == "Nvme").GetProperty("serial").GetString()!;
         var (run, reasons) = QuickRun(nvme, () => File.WriteAllText(Rig!.DriveStateFile(nvme, "nvme_critical_warning"), "4"));
-        Assert.Equal("Fail", run.Properties["Result"].Value);
+        Assert.Equal("Fail", run.Text("Result"));
         Assert.Contains("NVMe critical warning 0x04", reasons);
     }
 
@@ -74,7 +74,7 @@ public sealed class BurninVerdictTests : BurninTestBase, IClassFixture<BurninVer
             File.WriteAllText(Rig!.DriveStateFile("NBT0012", "attrs"), "199 2\n");
             File.WriteAllText(Rig!.DriveStateFile("NBT0012", "temperature"), "58"); // over the 55 °C limit, under the 60 °C abort
         });
-        Assert.Equal("Pass", run.Properties["Result"].Value);
+        Assert.Equal("Pass", run.Text("Result"));
         Assert.Contains(reasons, r => r.StartsWith("Warning: interface CRC errors grew from 0 to 2", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.StartsWith("Warning: temperature 58", StringComparison.Ordinal));
     }

@@ -49,7 +49,6 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
 
     private static T Prop<T>(PSObject o, string name) => (T)o.Properties[name].Value;
 
-    private static string? Str(PSObject o, string name) => o.Properties[name].Value as string;
 
     private static string Fact(JsonElement drive, string name) => drive.GetProperty(name).GetString()!;
 
@@ -65,7 +64,7 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         foreach (var f in N.Drives)
         {
             var (serial, device) = (Fact(f, "serial"), Fact(f, "device"));
-            var mine = r.Output.Where(o => Str(o, "Serial") == serial && (Str(o, "Device") == device || Prop<string[]>(o, "Warnings").Any(w =>
+            var mine = r.Output.Where(o => o.Text("Serial") == serial && (o.Text("Device") == device || Prop<string[]>(o, "Warnings").Any(w =>
                 w.Contains("also reachable as", StringComparison.Ordinal) && Regex.IsMatch(w, Regex.Escape(device) + @"\b")))).ToList();
             if (mine.Count == 1) found[serial] = mine[0];
         }
@@ -73,7 +72,7 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
     }
 
     /// <summary>Is this output this sandbox's own path to the drive (not a twin on another sandbox)?</summary>
-    private bool OwnPath(PSObject d) => Str(d, "Device") == N.Device(Str(d, "Serial")!);
+    private bool OwnPath(PSObject d) => d.Text("Device") == N.Device(d.Text("Serial")!);
 
     private List<string> OurSerials(RunResult r) => Ours(r).Keys.Order(StringComparer.Ordinal).ToList();
 
@@ -126,26 +125,26 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
             var serial = Fact(f, "serial");
             var d = ours[serial];
             Assert.Equal("NasBurnin.BurninDrive", d.TypeNames[0]);
-            Assert.Equal("127.0.0.1", Str(d, "HostName"));
+            Assert.Equal("127.0.0.1", d.Text("HostName"));
             Assert.True(Prop<long>(d, "DriveId") > 0, serial);
-            Assert.Equal(Fact(f, "model"), Str(d, "Model"));
-            Assert.Equal(Fact(f, "firmware"), Str(d, "Firmware"));
-            Assert.Equal(Fact(f, "role"), Str(d, "Role"));
-            Assert.Equal(Fact(f, "transport"), Str(d, "Transport"));
+            Assert.Equal(Fact(f, "model"), d.Text("Model"));
+            Assert.Equal(Fact(f, "firmware"), d.Text("Firmware"));
+            Assert.Equal(Fact(f, "role"), d.Text("Role"));
+            Assert.Equal(Fact(f, "transport"), d.Text("Transport"));
             Assert.Equal(f.GetProperty("sizeBytes").GetInt64(), Prop<long?>(d, "CapacityBytes"));
             Assert.Equal(f.GetProperty("rotational").GetBoolean(), Prop<bool?>(d, "Rotational"));
-            Assert.Equal("Passed", Str(d, "SmartHealth"));
+            Assert.Equal("Passed", d.Text("SmartHealth"));
             if (f.GetProperty("poolRole").ValueKind == JsonValueKind.String)
             {
-                Assert.Equal("tank", Str(d, "PoolName"));
-                Assert.Equal(Fact(f, "poolRole"), Str(d, "PoolRole"));
+                Assert.Equal("tank", d.Text("PoolName"));
+                Assert.Equal(Fact(f, "poolRole"), d.Text("PoolRole"));
             }
-            else Assert.Null(Str(d, "PoolName"));
+            else Assert.Null(d.Text("PoolName"));
             if (f.GetProperty("mountpoint").ValueKind == JsonValueKind.String)
                 Assert.Contains(Fact(f, "mountpoint"), Prop<string[]>(d, "Mountpoints"));
         }
-        Assert.Equal("member", Str(ours["NBT0003"], "PoolRole"));
-        Assert.Equal("spare", Str(ours["NBT0004"], "PoolRole"));
+        Assert.Equal("member", ours["NBT0003"].Text("PoolRole"));
+        Assert.Equal("spare", ours["NBT0004"].Text("PoolRole"));
 
         // The machine's own root disk (here /dev/vda) is listed and protected as System.
         var root = RootDisk();
@@ -154,8 +153,8 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
             _out.WriteLine("/ is not on a block device here (overlay or network root): the System check is skipped.");
             return;
         }
-        var system = Assert.Single(r.Output, o => Str(o, "Device") == root);
-        Assert.Equal("System", Str(system, "Role"));
+        var system = Assert.Single(r.Output, o => o.Text("Device") == root);
+        Assert.Equal("System", system.Text("Role"));
         Assert.Contains(Prop<string[]>(system, "RoleReasons"), reason => reason.StartsWith("holds / on", StringComparison.Ordinal));
     }
 
@@ -178,24 +177,26 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
 
         var bySerial = s.Run("Get-BurninDrive -Serial 'nbt000[34]'").AssertClean();
         Assert.Equal(new[] { "NBT0003", "NBT0004" }, OurSerials(bySerial));
-        Assert.All(bySerial.Output, o => Assert.Matches("^NBT000[34]$", Str(o, "Serial")));
+        Assert.All(bySerial.Output, o => Assert.Matches("^NBT000[34]$", o.Text("Serial")));
 
         var pool = s.Run("Get-BurninDrive 127.0.0.1 -Role PoolMember").AssertClean();
         Assert.Equal(new[] { "NBT0003", "NBT0004" }, OurSerials(pool));
-        Assert.All(pool.Output, o => Assert.Equal("PoolMember", Str(o, "Role")));
+        Assert.All(pool.Output, o => Assert.Equal("PoolMember", o.Text("Role")));
 
         Assert.Equal(new[] { "NBT0005" }, OurSerials(s.Run("Get-BurninDrive -Role Free -Transport Nvme").AssertClean()));
 
         var piped = s.Run("Get-BurninHost | Get-BurninDrive -Role System").AssertClean();
         Assert.NotEmpty(piped.Output);
-        Assert.All(piped.Output, o => Assert.Equal("System", Str(o, "Role")));
+        Assert.All(piped.Output, o => Assert.Equal("System", o.Text("Role")));
 
         // A second inventory finds every drive under the same id.
         var again = Ours(s.Run("Get-BurninDrive").AssertClean());
         Assert.Equal(ids, again.ToDictionary(kv => kv.Key, kv => Prop<long>(kv.Value, "DriveId")));
 
+        // -Role is typed by the engine's DriveRole: PowerShell refuses the value and names the accepted ones.
         var bad = s.RunTerminating("Get-BurninDrive -Role Spare");
-        Assert.StartsWith("ParameterArgumentValidationError", bad.FullyQualifiedErrorId);
+        Assert.StartsWith("CannotConvertArgumentNoMessage", bad.FullyQualifiedErrorId);
+        Assert.Contains("System, PoolMember, Mounted, Stale, Free, Unknown", bad.Exception.Message);
     }
 
     [SkippableFact]
@@ -249,17 +250,17 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         foreach (var serial in new[] { "NBT0002", "NBT0006", "NBT0007" })
         {
             var d = ours[serial];
-            Assert.Equal("Unknown", Str(d, "SmartHealth"));
-            if (OwnPath(d)) Assert.Equal(Fact(N.Drive(serial), "role"), Str(d, "Role"));
+            Assert.Equal("Unknown", d.Text("SmartHealth"));
+            if (OwnPath(d)) Assert.Equal(Fact(N.Drive(serial), "role"), d.Text("Role"));
             Assert.NotEmpty(Prop<string[]>(d, "Warnings"));
-            Assert.Contains(r.Warnings, w => w.Contains($"{Str(d, "Device")} ({serial})", StringComparison.Ordinal));
+            Assert.Contains(r.Warnings, w => w.Contains($"{d.Text("Device")} ({serial})", StringComparison.Ordinal));
         }
         Assert.Contains("does not support SMART", Prop<string[]>(ours["NBT0007"], "Warnings")[0]);
-        Assert.All(ours.Where(kv => kv.Key is not ("NBT0002" or "NBT0006" or "NBT0007")), kv => Assert.Equal("Passed", Str(kv.Value, "SmartHealth")));
+        Assert.All(ours.Where(kv => kv.Key is not ("NBT0002" or "NBT0006" or "NBT0007")), kv => Assert.Equal("Passed", kv.Value.Text("SmartHealth")));
 
         // Repaired, the drives read normally again.
         var fixedUp = Ours(s.Run("Get-BurninDrive -Serial NBT000[267]").AssertClean());
-        Assert.All(fixedUp.Values, d => Assert.Equal("Passed", Str(d, "SmartHealth")));
+        Assert.All(fixedUp.Values, d => Assert.Equal("Passed", d.Text("SmartHealth")));
     }
 
     [SkippableFact]
@@ -276,11 +277,11 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         var ours = Ours(noZpool);
         foreach (var serial in new[] { "NBT0003", "NBT0004" })
         {
-            Assert.Equal("Stale", Str(ours[serial], "Role")); // the ZFS label is still seen: never Free
-            Assert.Null(Str(ours[serial], "PoolName"));
+            Assert.Equal("Stale", ours[serial].Text("Role")); // the ZFS label is still seen: never Free
+            Assert.Null(ours[serial].Text("PoolName"));
             Assert.Contains(Prop<string[]>(ours[serial], "RoleReasons"), x => x.Contains("pool membership unknown", StringComparison.Ordinal));
         }
-        Assert.Equal("Passed", Str(ours["NBT0003"], "SmartHealth"));
+        Assert.Equal("Passed", ours["NBT0003"].Text("SmartHealth"));
 
         s.Run("Set-BurninHost 127.0.0.1 -SmartctlPath /nonexistent/sbin/smartctl").AssertClean();
         try
@@ -289,8 +290,8 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
             Assert.Contains(noSmart.Warnings, w => w.Contains("smartctl was not found on the host", StringComparison.Ordinal));
             var drives = Ours(noSmart);
             Assert.Equal(N.Drives.Count(), drives.Count);
-            Assert.All(drives.Values, d => Assert.Equal("Unknown", Str(d, "SmartHealth")));
-            if (OwnPath(drives["NBT0003"])) Assert.Equal("PoolMember", Str(drives["NBT0003"], "Role"));
+            Assert.All(drives.Values, d => Assert.Equal("Unknown", d.Text("SmartHealth")));
+            if (OwnPath(drives["NBT0003"])) Assert.Equal("PoolMember", drives["NBT0003"].Text("Role"));
         }
         finally
         {
@@ -311,17 +312,17 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
             ours = Ours(s.Run("Get-BurninDrive -Serial NBT000[267]").AssertClean());
 
         var pending = ours["NBT0007"];
-        Assert.Equal("Failed", Str(pending, "SmartHealth"));
+        Assert.Equal("Failed", pending.Text("SmartHealth"));
         Assert.Equal(3L, Prop<long?>(pending, "PendingSectors"));
         Assert.Contains("3 pending sectors", Prop<string[]>(pending, "Warnings")[0]);
 
         var reallocated = ours["NBT0002"];
-        Assert.Equal("Warning", Str(reallocated, "SmartHealth"));
+        Assert.Equal("Warning", reallocated.Text("SmartHealth"));
         Assert.Equal(8L, Prop<long?>(reallocated, "ReallocatedSectors"));
         Assert.Contains("8 reallocated sectors", Prop<string[]>(reallocated, "Warnings")[0]);
 
         var hot = ours["NBT0006"];
-        Assert.Equal("Warning", Str(hot, "SmartHealth"));
+        Assert.Equal("Warning", hot.Text("SmartHealth"));
         Assert.Equal(61, Prop<int?>(hot, "TemperatureC"));
         Assert.Contains("Temperature 61", Prop<string[]>(hot, "Warnings")[0]);
 
@@ -353,12 +354,12 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         Assert.Equal("127.0.0.1", refused.TargetObject);
         Assert.Contains(refusing.Port.ToString(), refused.Exception.Message);
         Assert.Equal(N.Drives.Count(), Ours(r).Count);
-        Assert.All(r.Output, o => Assert.Equal("127.0.0.1", Str(o, "HostName")));
+        Assert.All(r.Output, o => Assert.Equal("127.0.0.1", o.Text("HostName")));
 
         var hosts = s.Run("Get-BurninHost").AssertClean().Output;
         Assert.Null(hosts.Single(h => Prop<int>(h, "Port") == N.Port).Properties["LastError"].Value);
         Assert.NotNull(hosts.Single(h => Prop<int>(h, "Port") == refusing.Port).Properties["LastError"].Value);
-        Assert.NotNull(hosts.Single(h => Str(h, "HostName") == "127.0.0.2").Properties["LastError"].Value);
+        Assert.NotNull(hosts.Single(h => h.Text("HostName") == "127.0.0.2").Properties["LastError"].Value);
 
         // A host that does not finish in time: the inventory is stopped there, with one timeout error.
         using (State("NBT0007", "delay_ms", "60000"))
@@ -387,32 +388,32 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         Assert.Empty(r.Progress);
         Assert.Equal(2, r.Output.Count);
         Assert.All(r.Output, o => Assert.Equal("NasBurnin.BurninSyncResult", o.TypeNames[0]));
-        var ok = r.Output.Single(o => Str(o, "HostName") == "127.0.0.1");
+        var ok = r.Output.Single(o => o.Text("HostName") == "127.0.0.1");
         Assert.True(Prop<bool>(ok, "Succeeded"));
         var count = Prop<int>(ok, "DriveCount");
         Assert.True(count > N.Drives.Count(), $"{count} drives: the sandbox's and this machine's own");
         Assert.Equal(count, Prop<int>(ok, "NewDrives"));
         Assert.Equal(0, Prop<int>(ok, "MissingDrives"));
-        Assert.Null(Str(ok, "Error"));
+        Assert.Null(ok.Text("Error"));
         Assert.Contains("Pool 'tank' is DEGRADED.", Prop<string[]>(ok, "Warnings"));
         Assert.True(Prop<TimeSpan>(ok, "Duration") > TimeSpan.Zero);
 
-        var failed = r.Output.Single(o => Str(o, "HostName") == "127.0.0.2");
+        var failed = r.Output.Single(o => o.Text("HostName") == "127.0.0.2");
         Assert.False(Prop<bool>(failed, "Succeeded"));
-        Assert.Equal("HostUnreachable", Str(failed, "ErrorId"));
+        Assert.Equal("HostUnreachable", failed.Text("ErrorId"));
         Assert.Equal(0, Prop<int>(failed, "DriveCount"));
         var e = Assert.Single(r.AllErrors);
         Assert.Equal("HostUnreachable,NasBurnin.Drives.SyncBurninInventoryCommand", e.FullyQualifiedErrorId);
         Assert.Equal("127.0.0.2", e.TargetObject);
 
         var hosts = s.Run("Get-BurninHost").AssertClean().Output;
-        var good = hosts.Single(h => Str(h, "HostName") == "127.0.0.1");
+        var good = hosts.Single(h => h.Text("HostName") == "127.0.0.1");
         Assert.NotNull(good.Properties["LastPollAt"].Value);
         Assert.Null(good.Properties["LastError"].Value);
-        var bad = hosts.Single(h => Str(h, "HostName") == "127.0.0.2");
+        var bad = hosts.Single(h => h.Text("HostName") == "127.0.0.2");
         Assert.NotNull(bad.Properties["LastPollAt"].Value);
         Assert.Null(bad.Properties["LastSuccessAt"].Value);
-        Assert.Contains("Cannot reach", Str(bad, "LastError"));
+        Assert.Contains("Cannot reach", bad.Text("LastError"));
         Assert.Equal(count, s.Run("Get-BurninDrive -Offline 127.0.0.1").AssertClean().Output.Count);
 
         // Other sandboxes on this machine (other tests' too) may come and go between the two syncs: every drive
@@ -454,7 +455,7 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
             Assert.Empty(WaitUntilGone(SmartctlProcesses));
         }
         Assert.Empty(s.Run("Get-BurninDrive -Offline").AssertClean().Output); // nothing half-done was stored
-        Assert.Single(s.Run("Get-BurninDrive -Serial NBT0001").AssertClean().Output, o => Str(o, "Device") == N.Device("NBT0001"));
+        Assert.Single(s.Run("Get-BurninDrive -Serial NBT0001").AssertClean().Output, o => o.Text("Device") == N.Device("NBT0001"));
     }
 
     [SkippableTheory]
@@ -489,11 +490,11 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
 
         using var s = new PsSession(storePath: dir.File("burnin.db"));
         var host = s.Run("Get-BurninHost").AssertClean().Output.Single();
-        Assert.Equal("/var/tmp/nasburnin", Str(host, "WorkDir"));
+        Assert.Equal("/var/tmp/nasburnin", host.Text("WorkDir"));
         var ours = Ours(s.Run("Get-BurninDrive").AssertClean());
         Assert.Equal(N.Drives.Count(), ours.Count);
-        Assert.Equal("PoolMember", Str(ours["NBT0003"], "Role"));
-        Assert.Equal("Passed", Str(ours["NBT0003"], "SmartHealth"));
+        Assert.Equal("PoolMember", ours["NBT0003"].Text("Role"));
+        Assert.Equal("Passed", ours["NBT0003"].Text("SmartHealth"));
 
         s.Runspace.SessionStateProxy.SetVariable("v", $"*$(touch {marker})*;touch {marker}");
         Assert.Empty(s.Run("Get-BurninDrive -Serial $v").AssertClean().Output);
@@ -511,18 +512,18 @@ public sealed class DriveTests : IClassFixture<DriveTests.Nas>
         using var s = Session(dir);
         var h = s.Run("Get-BurninHost").AssertClean().Output.Single();
         Assert.True(Prop<bool>(h, "IncludeLoopDevices"));
-        Assert.Equal(N.WorkDir, Str(h, "WorkDir"));
+        Assert.Equal(N.WorkDir, h.Text("WorkDir"));
 
         var off = s.Run("Set-BurninHost 127.0.0.1 -IncludeLoopDevices $false -PassThru").AssertClean().Output.Single();
         Assert.False(Prop<bool>(off, "IncludeLoopDevices"));
         var real = s.Run("Get-BurninDrive").AssertClean();
-        Assert.DoesNotContain(real.Output, o => Str(o, "Device")!.StartsWith("/dev/loop", StringComparison.Ordinal));
-        if (RootDisk() is { } root) Assert.Contains(real.Output, o => Str(o, "Device") == root);
+        Assert.DoesNotContain(real.Output, o => o.Text("Device")!.StartsWith("/dev/loop", StringComparison.Ordinal));
+        if (RootDisk() is { } root) Assert.Contains(real.Output, o => o.Text("Device") == root);
 
         // Connecting again without the switch keeps the stored choice; the switch turns it back on.
         var kept = s.Run(N.ConnectCommand().Replace(" -IncludeLoopDevices", "", StringComparison.Ordinal)).AssertClean().Output.Single();
         Assert.False(Prop<bool>(kept, "IncludeLoopDevices"));
-        Assert.Equal(N.WorkDir, Str(kept, "WorkDir"));
+        Assert.Equal(N.WorkDir, kept.Text("WorkDir"));
         Assert.True(Prop<bool>(s.Run(N.ConnectCommand()).AssertClean().Output.Single(), "IncludeLoopDevices"));
         Assert.Equal(N.Drives.Count(), Ours(s.Run("Get-BurninDrive").AssertClean()).Count);
     }

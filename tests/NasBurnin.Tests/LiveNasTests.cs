@@ -23,7 +23,6 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
 
     private const string Nvme = "NBT0005", Ssd = "NBT0006", Hdd = "NBT0007", Sas = "NBT0008", PoolDisk = "NBT0003", MountedDisk = "NBT0001";
 
-    private static string? Str(PSObject o, string name) => o.Properties[name].Value?.ToString();
     private static T Prop<T>(PSObject o, string name) => (T)o.Properties[name].Value;
 
     /// <summary>Writes shim state files and removes them (and what the shim counted) on Dispose.</summary>
@@ -38,7 +37,7 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
     private string StateFile(string serial, string file) => Rig!.DriveStateFile(serial, file);
 
     /// <summary>This sandbox's drive with that serial from an output (another sandbox's twin has the same serial).</summary>
-    private PSObject Own(RunResult r, string serial) => Assert.Single(r.Output, o => Str(o, "Serial") == serial && Str(o, "Device") == Rig!.Nas.Device(serial));
+    private PSObject Own(RunResult r, string serial) => Assert.Single(r.Output, o => o.Text("Serial") == serial && o.Text("Device") == Rig!.Nas.Device(serial));
 
     private List<PSObject> StartAll(PsSession s, IEnumerable<string> serials, string args)
     {
@@ -53,15 +52,15 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         Assert.Equal(runs.Count(), done.Count);
         foreach (var run in done)
         {
-            Out.WriteLine($"run {Str(run, "RunId")} {Str(run, "Serial")}: {Str(run, "Result")} {string.Join(" | ", Prop<string[]>(run, "Reasons"))}");
-            foreach (var st in s.Run($"Get-BurninStage -RunId {Str(run, "RunId")} -IncludeLog").AssertClean().Output)
-                Out.WriteLine($"  {Str(st, "Stage")} {Str(st, "State")}: {Str(st, "Summary")}\n{Str(st, "LogText")}");
+            Out.WriteLine($"run {run.Text("RunId")} {run.Text("Serial")}: {run.Text("Result")} {string.Join(" | ", Prop<string[]>(run, "Reasons"))}");
+            foreach (var st in s.Run($"Get-BurninStage -RunId {run.Text("RunId")} -IncludeLog").AssertClean().Output)
+                Out.WriteLine($"  {st.Text("Stage")} {st.Text("State")}: {st.Text("Summary")}\n{st.Text("LogText")}");
         }
         return done;
     }
 
     private string StageLogs(PsSession s, PSObject run) =>
-        string.Join("\n", s.Run($"Get-BurninStage -RunId {Str(run, "RunId")} -IncludeLog").AssertClean().Output.Select(st => Str(st, "LogText")));
+        string.Join("\n", s.Run($"Get-BurninStage -RunId {run.Text("RunId")} -IncludeLog").AssertClean().Output.Select(st => st.Text("LogText")));
 
     // ------------------------------------------------------------------ self-tests
 
@@ -77,13 +76,13 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         // newest entry is the same each time (the NVMe and SCSI logs carry no count).
         foreach (var d in drives) states.Set(StateFile(d, "selftest_seconds"), "0");
         var quick = WaitAll(s, StartAll(s, drives, "-Stage SmartShort, SmartShort, SmartShort"));
-        Assert.All(quick, r => Assert.Equal("Pass", Str(r, "Result")));
+        Assert.All(quick, r => Assert.Equal("Pass", r.Text("Result")));
         Assert.All(quick, r => Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(StageLogs(s, r), @"self-test ended \(the self-test log changed\)").Count));
 
         // Tests of 1 s are seen running (the runner looks at once after the start), and seen to end.
         foreach (var d in drives) states.Set(StateFile(d, "selftest_seconds"), "1");
         var seen = WaitAll(s, StartAll(s, drives, "-Stage SmartLong, SmartLong, SmartLong"));
-        Assert.All(seen, r => Assert.Equal("Pass", Str(r, "Result")));
+        Assert.All(seen, r => Assert.Equal("Pass", r.Text("Result")));
         Assert.All(seen, r => Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(StageLogs(s, r), @"self-test ended \(seen running, now ended\)").Count));
 
         foreach (var d in drives) // all of it within one power-on hour
@@ -101,7 +100,7 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
               .Set(StateFile(Hdd, "selftest_history"), "21 long ok");
         foreach (var d in new[] { Nvme, Sas, Hdd }) states.Set(StateFile(d, "selftest_seconds"), "2");
         var runs = WaitAll(s, StartAll(s, new[] { Nvme, Sas, Hdd }, "-Stage SmartLong, SmartLong, SmartLong"));
-        Assert.All(runs, r => Assert.Equal("Pass", Str(r, "Result")));
+        Assert.All(runs, r => Assert.Equal("Pass", r.Text("Result")));
         Assert.All(runs, r => Assert.DoesNotContain("the self-test log changed", StageLogs(s, r), StringComparison.Ordinal));
     }
 
@@ -115,7 +114,7 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         RequireRig();
         using var s = Rig!.Session();
         var before = Own(s.Run($"Get-BurninDrive -Serial {Hdd}").AssertClean(), Hdd); // read awake first
-        Assert.Equal("Active", Str(before, "PowerMode"));
+        Assert.Equal("Active", before.Text("PowerMode"));
         var readAt = Prop<DateTime?>(before, "SmartReadAt");
         Assert.NotNull(readAt);
 
@@ -131,18 +130,18 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         foreach (var d in new[] { Hdd, PoolDisk, MountedDisk }) Assert.Equal(0, Wakeups(d)); // pool disks, mounted, free: none woke
 
         var hdd = Own(live, Hdd);
-        Assert.Equal(("Standby", "Passed", "Free"), (Str(hdd, "PowerMode"), Str(hdd, "SmartHealth"), Str(hdd, "Role")));
+        Assert.Equal(("Standby", "Passed", "Free"), (hdd.Text("PowerMode"), hdd.Text("SmartHealth"), hdd.Text("Role")));
         Assert.Equal(readAt!.Value, Prop<DateTime?>(hdd, "SmartReadAt")!.Value, TimeSpan.FromMilliseconds(1)); // its last values, with their time (stored to the ms)
         Assert.Equal(Prop<int?>(before, "TemperatureC"), Prop<int?>(hdd, "TemperatureC"));
         Assert.Equal(Prop<long?>(before, "PowerOnHours"), Prop<long?>(hdd, "PowerOnHours"));
         Assert.True(Prop<DateTime?>(hdd, "LastSeenAt") > readAt);
-        Assert.Equal(("Standby", "PoolMember"), (Str(Own(live, PoolDisk), "PowerMode"), Str(Own(live, PoolDisk), "Role")));
-        Assert.Equal(("Standby", "Mounted"), (Str(Own(live, MountedDisk), "PowerMode"), Str(Own(live, MountedDisk), "Role")));
+        Assert.Equal(("Standby", "PoolMember"), (Own(live, PoolDisk).Text("PowerMode"), Own(live, PoolDisk).Text("Role")));
+        Assert.Equal(("Standby", "Mounted"), (Own(live, MountedDisk).Text("PowerMode"), Own(live, MountedDisk).Text("Role")));
         // An SSD does not spin up: it is read as before, asleep or not.
-        Assert.Equal("Active", Str(Own(live, Ssd), "PowerMode"));
+        Assert.Equal("Active", Own(live, Ssd).Text("PowerMode"));
         Assert.True(Wakeups(Ssd) >= 4);
         var offline = Own(s.Run($"Get-BurninDrive -Offline -Serial {Hdd}").AssertClean(), Hdd);
-        Assert.Equal(("Standby", "Passed"), (Str(offline, "PowerMode"), Str(offline, "SmartHealth")));
+        Assert.Equal(("Standby", "Passed"), (offline.Text("PowerMode"), offline.Text("SmartHealth")));
 
         // Once read, the drive's smartctl type is passed back with -d (and -n standby, as it spins).
         var log = File.ReadAllLines(Path.Combine(Rig.Nas.StateDir, "smartctl.log"));
@@ -150,11 +149,11 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
 
         // -WhatIf wakes nothing; -WakeDrives reads it (ConfirmImpact Medium: no prompt at the default preference).
         var whatIf = s.Run($"Get-BurninDrive -Serial {Hdd} -WakeDrives -WhatIf").AssertClean();
-        Assert.Equal("Standby", Str(Own(whatIf, Hdd), "PowerMode"));
+        Assert.Equal("Standby", Own(whatIf, Hdd).Text("PowerMode"));
         Assert.Equal(0, Wakeups(Hdd));
         var woken = Own(s.Run($"Get-BurninDrive -Serial {Hdd} -WakeDrives").AssertClean(), Hdd);
         Assert.Equal(1, Wakeups(Hdd));
-        Assert.Equal("Active", Str(woken, "PowerMode"));
+        Assert.Equal("Active", woken.Text("PowerMode"));
         Assert.True(Prop<DateTime?>(woken, "SmartReadAt") > readAt);
         Assert.Equal((0, 0), (Wakeups(PoolDisk), Wakeups(MountedDisk))); // only the drive asked for
     }
@@ -167,7 +166,7 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         using var states = new States();
         states.Set(StateFile(Hdd, "selftest_seconds"), "1").Set(StateFile(Hdd, "standby"), "").Also(StateFile(Hdd, "wakeups"));
         var run = WaitAll(s, StartAll(s, new[] { Hdd }, "-Stage SmartShort, SmartPostCheck")).Single();
-        Assert.Equal("Pass", Str(run, "Result"));
+        Assert.Equal("Pass", run.Text("Result"));
         Assert.True(Wakeups(Hdd) > 0); // the runner's own reads are not held back: the drive is busy anyway
     }
 
@@ -184,10 +183,10 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
             var r = s.Run("Get-BurninDrive").AssertClean();
             var lun = Own(r, Sas);
             Assert.Equal(id, Prop<long>(lun, "DriveId"));
-            Assert.Equal("Unknown", Str(lun, "SmartHealth"));                       // not Passed, though it answers "OK"
+            Assert.Equal("Unknown", lun.Text("SmartHealth"));                       // not Passed, though it answers "OK"
             Assert.Null(Prop<int?>(lun, "TemperatureC"));                          // 0 °C from no sensor is no temperature
             Assert.Contains("SMART is disabled", Prop<string[]>(lun, "Warnings")[0]);
-            Assert.Equal("Other", Str(lun, "Transport"));                          // iSCSI
+            Assert.Equal("Other", lun.Text("Transport"));                          // iSCSI
             Assert.Contains(r.Warnings, w => w.Contains($"{Rig.Nas.Device(Sas)} ({Sas}): SMART is disabled", StringComparison.Ordinal));
 
             var refused = s.Run($"{Rig.Drive(Sas)} | Start-BurninStage -Stage SurfaceValidate -Confirm:$false");
@@ -196,9 +195,9 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
             Assert.Contains("SMART is disabled", e.Exception.Message);
             Assert.Empty(refused.Output);
             Assert.Contains(s.Run($"Get-BurninAuditEvent -Type destructive_refused -Serial {Sas}").AssertClean().Output,
-                a => Str(a, "Detail")!.Contains("SMART health Unknown", StringComparison.Ordinal));
+                a => a.Text("Detail")!.Contains("SMART health Unknown", StringComparison.Ordinal));
         }
-        Assert.Equal("Passed", Str(Own(s.Run(Rig.Drive(Sas)).AssertClean(), Sas), "SmartHealth")); // SMART on again: read as before
+        Assert.Equal("Passed", Own(s.Run(Rig.Drive(Sas)).AssertClean(), Sas).Text("SmartHealth")); // SMART on again: read as before
     }
 
     // ------------------------------------------------------------------ health rules
@@ -209,13 +208,13 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         RequireRig();
         using var s = Rig!.Session();
         var rules = s.Run("Get-BurninHealthRule").AssertClean().Output;
-        var pending = Assert.Single(rules, r => Str(r, "Counter") == "PendingSectors");
-        Assert.Equal(("Default", 1L), (Str(pending, "Scope"), Prop<long?>(pending, "FailAt")!.Value));
-        Assert.Contains("any increase", Str(pending, "DuringRun"));
+        var pending = Assert.Single(rules, r => r.Text("Counter") == "PendingSectors");
+        Assert.Equal(("Default", 1L), (pending.Text("Scope"), Prop<long?>(pending, "FailAt")!.Value));
+        Assert.Contains("any increase", pending.Text("DuringRun"));
 
         using var states = new States();
         states.Set(StateFile(Hdd, "attrs"), "197 3\n");
-        Assert.Equal("Failed", Str(Own(s.Run(Rig.Drive(Hdd)).AssertClean(), Hdd), "SmartHealth"));
+        Assert.Equal("Failed", Own(s.Run(Rig.Drive(Hdd)).AssertClean(), Hdd).Text("SmartHealth"));
 
         // Without a real reason nothing changes.
         Assert.Equal("HealthRuleReasonRequired,NasBurnin.Drives.SetBurninHealthRuleCommand",
@@ -224,20 +223,20 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         Assert.Empty(s.Run("Get-BurninHealthRule | Where-Object Scope -ne Default").AssertClean().Output);
 
         var set = s.Run($"Set-BurninHealthRule PendingSectors -Serial {Hdd} -WarnAt 1 -FailAt 10 -Reason 'pending sectors known, drive under watch' -PassThru").AssertClean().Output.Single();
-        Assert.Equal(("Serial", Hdd, 1L, 10L), (Str(set, "Scope"), Str(set, "Serial"), Prop<long?>(set, "WarnAt")!.Value, Prop<long?>(set, "FailAt")!.Value));
+        Assert.Equal(("Serial", Hdd, 1L, 10L), (set.Text("Scope"), set.Text("Serial"), Prop<long?>(set, "WarnAt")!.Value, Prop<long?>(set, "FailAt")!.Value));
         var warned = Own(s.Run(Rig.Drive(Hdd)).AssertClean(), Hdd);
-        Assert.Equal("Warning", Str(warned, "SmartHealth"));
+        Assert.Equal("Warning", warned.Text("SmartHealth"));
         Assert.Contains(Prop<string[]>(warned, "Warnings"), w => w.Contains($"the override for serial '{Hdd}': pending sectors known", StringComparison.Ordinal));
         var effective = s.Run($"{Rig.Drive(Hdd)} | Get-BurninHealthRule -Counter PendingSectors").AssertClean().Output.Single();
-        Assert.Equal("Serial", Str(effective, "Scope"));
+        Assert.Equal("Serial", effective.Text("Scope"));
 
         var audit = s.Run($"Get-BurninAuditEvent -Type health_rule_changed -Serial {Hdd}").AssertClean().Output.Single();
-        Assert.Contains("PendingSectors for serial", Str(audit, "Detail"));
-        Assert.Contains("reason: pending sectors known, drive under watch", Str(audit, "Detail"));
+        Assert.Contains("PendingSectors for serial", audit.Text("Detail"));
+        Assert.Contains("reason: pending sectors known, drive under watch", audit.Text("Detail"));
 
         s.Run("Get-BurninHealthRule | Where-Object Scope -eq Serial | Remove-BurninHealthRule -Reason 'watch over'").AssertClean();
         Assert.Single(s.Run("Get-BurninAuditEvent -Type health_rule_removed").AssertClean().Output);
-        Assert.Equal("Failed", Str(Own(s.Run(Rig.Drive(Hdd)).AssertClean(), Hdd), "SmartHealth"));
+        Assert.Equal("Failed", Own(s.Run(Rig.Drive(Hdd)).AssertClean(), Hdd).Text("SmartHealth"));
         var notRemovable = s.Run("Get-BurninHealthRule -Counter CrcErrors | Remove-BurninHealthRule -Reason x");
         Assert.Equal("HealthRuleNotRemovable,NasBurnin.Drives.RemoveBurninHealthRuleCommand", Assert.Single(notRemovable.AllErrors).FullyQualifiedErrorId);
     }
@@ -258,7 +257,7 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         Assert.Empty(s.Run("Get-BurninHealthRule | Where-Object Scope -ne Default").AssertClean().Output); // anyone may look
         s.Run("Connect-BurninOperator -Credential (Cred admin 'Admin-Pw-1234')").AssertClean();
         s.Run(set).AssertClean();
-        Assert.Equal("admin", Str(s.Run("Get-BurninAuditEvent -Type health_rule_changed").AssertClean().Output.Single(), "Operator"));
+        Assert.Equal("admin", s.Run("Get-BurninAuditEvent -Type health_rule_changed").AssertClean().Output.Single().Text("Operator"));
     }
 
     // ------------------------------------------------------------------ verdict and the Standard profile
@@ -276,7 +275,7 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         for (var i = 0; i < 600 && !File.Exists(Path.Combine(dir, "stages", "1", "started")); i++) Thread.Sleep(50);
         states.Set(StateFile(Hdd, "attrs"), "187 1\n");
         var done = WaitAll(s, new[] { run }).Single();
-        Assert.Equal("Fail", Str(done, "Result"));
+        Assert.Equal("Fail", done.Text("Result"));
         Assert.Contains("Reported uncorrectable errors grew from 0 to 1", Prop<string[]>(done, "Reasons"));
     }
 
@@ -291,9 +290,9 @@ public sealed class LiveNasTests : BurninTestBase, IClassFixture<LiveNasTests.Fi
         foreach (var d in new[] { Hdd, Ssd }) states.Set(StateFile(d, "selftest_seconds"), "1");
         var own = string.Join(" -or ", new[] { Nvme, Ssd, Hdd, Sas }.Select(x => $"($_.Serial -eq '{x}' -and $_.Device -eq '{Rig.Nas.Device(x)}')"));
         var runs = s.Run($"Get-BurninDrive -Role Free | Where-Object {{ {own} }} | Start-BurninRun -Profile Standard -Confirm:$false").AssertClean().Output;
-        Assert.Equal(new[] { Nvme, Ssd, Hdd, Sas }, runs.Select(r => Str(r, "Serial")).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { Nvme, Ssd, Hdd, Sas }, runs.Select(r => r.Text("Serial")).Order(StringComparer.Ordinal));
         var done = WaitAll(s, runs, 300);
-        Assert.All(done, r => Assert.Equal("Pass", Str(r, "Result")));
-        Assert.All(done, r => Assert.Equal(5, s.Run($"Get-BurninStage -RunId {Str(r, "RunId")}").AssertClean().Output.Count(st => Str(st, "State") == "Passed")));
+        Assert.All(done, r => Assert.Equal("Pass", r.Text("Result")));
+        Assert.All(done, r => Assert.Equal(5, s.Run($"Get-BurninStage -RunId {r.Text("RunId")}").AssertClean().Output.Count(st => st.Text("State") == "Passed")));
     }
 }

@@ -59,7 +59,7 @@ public class ModuleLoadingTests
     {
         using var s = new PsSession(importModule: false);
         var manifestVersion = ((PSModuleInfo)s.Run($"Test-ModuleManifest -Path '{PsSession.Quote(RepoPaths.Manifest)}'").Output.Single().BaseObject).Version;
-        foreach (var dll in new[] { "NasBurnin.Cmdlets.dll", Path.Combine("deps", "NasBurnin.Engine.dll") })
+        foreach (var dll in new[] { "NasBurnin.Cmdlets.dll", "NasBurnin.Contracts.dll", Path.Combine("deps", "NasBurnin.Engine.dll") })
         {
             var v = AssemblyName.GetAssemblyName(Path.Combine(RepoPaths.ModuleDir, dll)).Version!;
             Assert.Equal(manifestVersion, new Version(v.Major, v.Minor, v.Build));
@@ -72,15 +72,18 @@ public class ModuleLoadingTests
         var files = Directory.GetFiles(RepoPaths.ModuleDir, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(RepoPaths.ModuleDir, f).Replace('\\', '/')).ToList();
         Assert.DoesNotContain(files, f => f.EndsWith("System.Management.Automation.dll", StringComparison.OrdinalIgnoreCase));
-        foreach (var expected in new[] { "NasBurnin.psd1", "NasBurnin.Cmdlets.dll", "NasBurnin.Format.ps1xml",
+        foreach (var expected in new[] { "NasBurnin.psd1", "NasBurnin.Cmdlets.dll", "NasBurnin.Contracts.dll", "NasBurnin.Format.ps1xml",
                      "en-US/NasBurnin.Cmdlets.dll-Help.xml", "en-US/about_NasBurnin.help.txt", "deps/NasBurnin.Engine.dll",
                      "deps/Renci.SshNet.dll", "deps/Microsoft.Data.Sqlite.dll", "deps/BCrypt-Net-Next.dll",
                      "deps/Handlebars.dll", "deps/MailKit.dll", "deps/MimeKit.dll" })
             Assert.Contains(expected, files);
         var rids = Directory.GetDirectories(Path.Combine(RepoPaths.ModuleDir, "deps", "runtimes")).Select(Path.GetFileName).OrderBy(x => x).ToArray();
         Assert.Equal(new[] { "linux-arm64", "linux-musl-x64", "linux-x64", "osx-arm64", "osx-x64", "win-arm64", "win-x64" }, rids);
-        // Nothing but the cmdlet assembly sits where PowerShell's own probing would find it.
-        Assert.Single(files, f => !f.Contains('/') && f.EndsWith(".dll", StringComparison.Ordinal));
+        // Nothing but the cmdlet assembly and the shared enums sits where PowerShell's own probing would find it,
+        // and the enums are not in deps/ too (one copy, one type identity).
+        Assert.Equal(new[] { "NasBurnin.Cmdlets.dll", "NasBurnin.Contracts.dll" },
+            files.Where(f => !f.Contains('/') && f.EndsWith(".dll", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("deps/NasBurnin.Contracts.dll", files);
     }
 
     [Fact]
@@ -119,6 +122,41 @@ public class ModuleLoadingTests
             var maps = File.ReadAllText("/proc/self/maps");
             Assert.Contains(Path.Combine(RepoPaths.ModuleDir, "deps", "runtimes"), maps);
         }
+    }
+
+    [PwshFact]
+    public void Parameters_and_the_engine_share_one_copy_of_the_state_enums()
+    {
+        // In a fresh real pwsh: the parameter types PowerShell reflected at import are the very types the engine
+        // (in its private context) filters by, and PowerShell validates and completes the names itself.
+        using var dir = new TempDir();
+        var script = $$"""
+            Import-Module '{{PsSession.Quote(RepoPaths.Manifest)}}' -ErrorAction Stop
+            $state = (Get-Command Get-BurninRun).Parameters.State.ParameterType
+            'param=' + $state.FullName + '@' + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($state.Assembly).Name
+            Use-BurninStore -Path '{{PsSession.Quote(dir.File("burnin.db"))}}'
+            Get-BurninRun -Offline -State Running -Result pass  # loads the engine; a name in another case binds
+            $alc = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object { $_.Name -eq 'NasBurnin' }
+            $engine = $alc.Assemblies | Where-Object { $_.GetName().Name -eq 'NasBurnin.Engine' }
+            $query = $engine.GetType('NasBurnin.Engine.Burnin.RunQuery', $true)
+            'same-state=' + ($query.GetProperty('States').PropertyType.GetGenericArguments()[0].MakeArrayType() -eq $state)
+            'same-result=' + ($query.GetProperty('Results').PropertyType.GetGenericArguments()[0].MakeArrayType() -eq (Get-Command Get-BurninRun).Parameters.Result.ParameterType)
+            $role = (Get-Command Get-BurninDrive).Parameters.Role.ParameterType.GetElementType()
+            'same-role=' + ($engine.GetType('NasBurnin.Engine.Inventory.DriveInfo', $true).GetProperty('Role').PropertyType -eq $role)
+            'copies=' + @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'NasBurnin.Contracts' }).Count
+            'complete=' + ((TabExpansion2 'Get-BurninRun -State Int').CompletionMatches.CompletionText -join ',')
+            try { Get-BurninRun -Offline -State Bogus } catch { 'error=' + $_.FullyQualifiedErrorId + '|' + $_.Exception.Message }
+            """;
+        var r = ChildProcess.Pwsh(script);
+        Assert.True(r.ExitCode == 0, r.StdErr + r.StdOut);
+        Assert.Contains("param=NasBurnin.Engine.Burnin.RunState[]@Default", r.StdOut);
+        Assert.Contains("same-state=True", r.StdOut);
+        Assert.Contains("same-result=True", r.StdOut);
+        Assert.Contains("same-role=True", r.StdOut);
+        Assert.Contains("copies=1", r.StdOut);
+        Assert.Contains("complete=Interrupted", r.StdOut);
+        Assert.Contains("error=CannotConvertArgumentNoMessage", r.StdOut);
+        Assert.Contains("Queued, Running, Stalled, Finished, Aborted, Interrupted", r.StdOut);
     }
 
     [Fact]

@@ -26,7 +26,6 @@ public sealed class PoolLayoutTests : BurninTestBase, IClassFixture<PoolLayoutTe
 
     public PoolLayoutTests(Fixture rig, ITestOutputHelper output) : base(rig, output) { }
 
-    private static string? Str(PSObject o, string name) => o.Properties[name].Value as string;
 
     private static string? Fact(JsonElement f, string name) => f.GetProperty(name).ValueKind == JsonValueKind.String ? f.GetProperty(name).GetString() : null;
 
@@ -35,7 +34,7 @@ public sealed class PoolLayoutTests : BurninTestBase, IClassFixture<PoolLayoutTe
 
     /// <summary>This sandbox's drive by serial and its own device (another sandbox's twins carry the same serials).</summary>
     private static PSObject Own(RunResult r, JsonElement f) =>
-        Assert.Single(r.Output, o => Str(o, "Serial") == Fact(f, "serial") && Str(o, "Device") == Fact(f, "device"));
+        Assert.Single(r.Output, o => o.Text("Serial") == Fact(f, "serial") && o.Text("Device") == Fact(f, "device"));
 
     [SkippableFact]
     public void Every_disk_a_pool_names_is_a_PoolMember_in_its_role_with_and_without_zpool_L()
@@ -54,16 +53,16 @@ public sealed class PoolLayoutTests : BurninTestBase, IClassFixture<PoolLayoutTe
                 {
                     var d = Own(r, f);
                     var reasons = (string[])d.Properties["RoleReasons"].Value;
-                    var what = $"{Fact(f, "device")} ({Fact(f, "serial")}, -L {resolveLinks}): {Str(d, "Role")} [{string.Join("; ", reasons)}]";
-                    Assert.True(Fact(f, "role") == Str(d, "Role"), what);
-                    Assert.True(Fact(f, "poolName") == Str(d, "PoolName") && Fact(f, "poolRole") == Str(d, "PoolRole"), what);
+                    var what = $"{Fact(f, "device")} ({Fact(f, "serial")}, -L {resolveLinks}): {d.Text("Role")} [{string.Join("; ", reasons)}]";
+                    Assert.True(Fact(f, "role") == d.Text("Role"), what);
+                    Assert.True(Fact(f, "poolName") == d.Text("PoolName") && Fact(f, "poolRole") == d.Text("PoolRole"), what);
                     if (Fact(f, "poolState") is { } state && Fact(f, "serial") != "NBT0210")
                         Assert.True(reasons.Any(x => x.Contains($"({state})", StringComparison.Ordinal)), what);
                 }
                 AssertReasons(r, resolveLinks);
                 Assert.Contains(r.Warnings, w => w.Contains("Pool 'vault' names '7700000000000000210' (was /dev/disk/by-id/ata-TESTNAS_OLDNAME_0210-part1), UNAVAIL, which matches no block device on this host: the pool is degraded here", StringComparison.Ordinal));
                 Assert.Contains(r.Warnings, w => w.Contains("Pool 'vault' is DEGRADED.", StringComparison.Ordinal));
-                var free = s.Run("Get-BurninDrive -Role Free").AssertClean().Output.Select(o => Str(o, "Device")).ToHashSet();
+                var free = s.Run("Get-BurninDrive -Role Free").AssertClean().Output.Select(o => o.Text("Device")).ToHashSet();
                 Assert.DoesNotContain(Named, f => free.Contains(Fact(f, "device")));
             }
             finally { File.Delete(noL); }
@@ -112,7 +111,7 @@ public sealed class PoolLayoutTests : BurninTestBase, IClassFixture<PoolLayoutTe
         {
             Assert.Equal("DriveRoleRefused,NasBurnin.Burnin.StartBurninStageCommand", e.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.PermissionDenied, e.CategoryInfo.Category);
-            Assert.Equal("PoolMember", PSObject.AsPSObject(e.TargetObject).Properties["Role"].Value);
+            Assert.Equal("PoolMember", PSObject.AsPSObject(e.TargetObject).Text("Role"));
         });
         Assert.Equal(markers.Keys.Order(StringComparer.Ordinal), r.Errors.Select(e => (string)PSObject.AsPSObject(e.TargetObject).Properties["Device"].Value).Order(StringComparer.Ordinal));
         Assert.Equal(before, (int)s.Run("@(Get-BurninRun -Offline).Count").Output.Single().BaseObject);

@@ -65,7 +65,7 @@ public sealed class SandboxNotificationTests : BurninTestBase, IClassFixture<San
 
         using (var s = Rig.Session())
         {
-            Assert.Equal("Pass", s.Run($"Get-BurninRun -RunId {runId} -Offline").AssertClean().Output.Single().Properties["Result"].Value);
+            Assert.Equal("Pass", s.Run($"Get-BurninRun -RunId {runId} -Offline").AssertClean().Output.Single().Text("Result"));
             var path = Path.Combine(folder, $"cert-{runId}.html");
             s.Run($"Export-BurninReport -RunId {runId} -Path '{PsSession.Quote(path)}'").AssertClean();
             var html = File.ReadAllText(path);

@@ -2,7 +2,10 @@ using NasBurnin.Engine.Burnin;
 
 namespace NasBurnin.Burnin;
 
-/// <summary>Engine records to the output types PowerShell sees, with progress and ETA worked out.</summary>
+/// <summary>
+/// Engine records to the output types PowerShell sees, with progress and ETA worked out. The store's state
+/// and result names become the shared enums here, and only here.
+/// </summary>
 internal static class BurninMapping
 {
     public static BurninRun Run(RunRecord r, IReadOnlyList<StageRecord> stages)
@@ -17,14 +20,14 @@ internal static class BurninMapping
             Device = r.Device,
             Serial = r.Serial,
             Profile = r.Profile,
-            State = r.State,
-            Result = r.Result,
+            State = Enum.Parse<RunState>(r.State),
+            Result = Enum.Parse<RunResult>(r.Result),
             Reasons = r.Reasons.ToArray(),
             Operator = r.Operator,
             QueuePosition = r.QueuePosition,
-            CurrentStage = current?.Stage.ToString(),
+            CurrentStage = current?.Stage,
             Progress = RunProgress.Overall(r, mine),
-            Stages = mine.Select(s => s.Stage.ToString()).ToArray(),
+            Stages = mine.Select(s => s.Stage).ToArray(),
             ResumeCount = r.ResumeCount,
             CreatedAt = r.CreatedAt.UtcDateTime,
             StartedAt = r.StartedAt?.UtcDateTime,
@@ -43,8 +46,8 @@ internal static class BurninMapping
             Ordinal = s.Ordinal,
             HostName = s.HostName,
             Serial = s.Serial,
-            Stage = s.Stage.ToString(),
-            State = s.State,
+            Stage = s.Stage,
+            State = Enum.Parse<StageState>(s.State),
             Progress = s.Progress,
             Phase = s.Phase,
             Phases = s.Phases,

@@ -18,13 +18,11 @@ public sealed class GetBurninRunCommand : BurninCmdlet
 
     /// <summary>Queued, Running, Stalled, Finished, Aborted, Interrupted.</summary>
     [Parameter]
-    [ValidateSet("Queued", "Running", "Stalled", "Finished", "Aborted", "Interrupted")]
-    public string[]? State { get; set; }
+    public RunState[]? State { get; set; }
 
     /// <summary>Running, Pass, Fail, Aborted, Interrupted.</summary>
     [Parameter]
-    [ValidateSet("Running", "Pass", "Fail", "Aborted", "Interrupted")]
-    public string[]? Result { get; set; }
+    public RunResult[]? Result { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -47,7 +45,7 @@ public sealed class GetBurninRunCommand : BurninCmdlet
         var serial = NamePatterns.Parse(this, Serial);
         var host = NamePatterns.Parse(this, HostName);
         var query = new RunQuery(RunIds: RunId,
-            States: State?.Select(Enum.Parse<RunState>).ToList(), Results: Result?.Select(Enum.Parse<RunResult>).ToList(), Serial: serial, HostName: host);
+            States: State, Results: Result, Serial: serial, HostName: host);
         var repo = new RunRepository(Store);
         if (!Offline)
         {

@@ -36,12 +36,12 @@ internal static class RunWaiter
                 var id = ChildId(run.RunId);
                 if (RunStates.IsFinal(run.State))
                 {
-                    cmdlet.WriteProgress(new ProgressRecord(id, Activity(run), run.Result) { ParentActivityId = ParentId, RecordType = ProgressRecordType.Completed });
+                    cmdlet.WriteProgress(new ProgressRecord(id, Activity(run), run.Result.ToString()) { ParentActivityId = ParentId, RecordType = ProgressRecordType.Completed });
                     cmdlet.WriteObject(run);
                     pending.Remove(run.RunId);
                     continue;
                 }
-                var stage = stages.Where(s => s.RunId == run.RunId).Select(s => BurninMapping.Stage(s, now)).FirstOrDefault(s => s.State == StageStates.Running);
+                var stage = stages.Where(s => s.RunId == run.RunId).Select(s => BurninMapping.Stage(s, now)).FirstOrDefault(s => s.State == StageState.Running);
                 var record = new ProgressRecord(id, Activity(run), Status(run, stage))
                 {
                     ParentActivityId = ParentId,
@@ -71,8 +71,8 @@ internal static class RunWaiter
 
     private static string Status(BurninRun r, BurninStage? s)
     {
-        if (r.State == RunStates.Queued) return r.QueuePosition is { } p ? $"Queued (#{p} on {r.HostName})" : "Queued";
-        if (s is null) return r.State;
+        if (r.State == RunState.Queued) return r.QueuePosition is { } p ? $"Queued (#{p} on {r.HostName})" : "Queued";
+        if (s is null) return r.State.ToString();
         var text = $"{r.State}: {s.Stage} ({s.Ordinal}/{r.Stages.Length})";
         if (s.Phases is > 1) text += string.Create(CultureInfo.InvariantCulture, $", phase {s.Phase}/{s.Phases} {s.Pattern}");
         if (s.Paused) text += ", paused for heat";

@@ -19,16 +19,14 @@ public sealed class StartBurninRunCommand : StartRunCommandBase
 
     /// <summary>Quick, Standard or Full.</summary>
     [Parameter]
-    [ValidateSet("Quick", "Standard", "Full")]
-    public string Profile { get; set; } = "Standard";
+    public BurninProfile Profile { get; set; } = BurninProfile.Standard;
 
     /// <summary>An explicit list of stages, instead of the profile's.</summary>
     [Parameter]
-    [ValidateSet("SmartShort", "SmartConveyance", "SmartLong", "SurfaceValidate", "NvmeFormat", "SmartPostCheck")]
-    public string[]? Stage { get; set; }
+    public StageKind[]? Stage { get; set; }
 
-    private protected override string ProfileName => Stage is { Length: > 0 } ? "Custom" : Profile;
+    private protected override string ProfileName => Stage is { Length: > 0 } ? "Custom" : Profile.ToString();
 
     private protected override IReadOnlyList<StageKind> StagesFor(BurninPlanner planner, DriveFacts drive) =>
-        planner.StagesFor(drive, Enum.Parse<BurninProfile>(Profile), Stage is { Length: > 0 } ? Stage.Select(Enum.Parse<StageKind>).ToList() : null);
+        planner.StagesFor(drive, Profile, Stage is { Length: > 0 } ? Stage : null);
 }

@@ -11,8 +11,7 @@ public sealed class StartBurninStageCommand : StartRunCommandBase
 {
     /// <summary>The stage to run; first, so a piped drive and a positional stage bind.</summary>
     [Parameter(Mandatory = true, Position = 0)]
-    [ValidateSet("SmartShort", "SmartConveyance", "SmartLong", "SurfaceValidate", "NvmeFormat", "SmartPostCheck")]
-    public string Stage { get; set; } = "";
+    public StageKind Stage { get; set; }
 
     /// <summary>Drives from Get-BurninDrive.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
@@ -22,8 +21,8 @@ public sealed class StartBurninStageCommand : StartRunCommandBase
 
     private protected override BurninDrive[] PipedDrives => Drive;
 
-    private protected override string ProfileName => Stage;
+    private protected override string ProfileName => Stage.ToString();
 
     private protected override IReadOnlyList<StageKind> StagesFor(BurninPlanner planner, DriveFacts drive) =>
-        planner.StagesFor(drive, BurninProfile.Quick, new[] { Enum.Parse<StageKind>(Stage) });
+        planner.StagesFor(drive, BurninProfile.Quick, new[] { Stage });
 }

@@ -3,13 +3,13 @@ using NasBurnin.Engine.Inventory;
 
 namespace NasBurnin.Drives;
 
-/// <summary>The drive cmdlets' -Serial, -Role and -Transport as the engine's query (ValidateSet already checked the names).</summary>
+/// <summary>The drive cmdlets' -Serial, -Role and -Transport as the engine's query (PowerShell already bound the enum names).</summary>
 internal static class DriveFilter
 {
-    public static DriveQuery Query(Wildcard? serial, string[]? roles, string[]? transports) => new()
+    public static DriveQuery Query(Wildcard? serial, DriveRole[]? roles, DriveTransport[]? transports) => new()
     {
         Serial = serial,
-        Roles = roles?.Select(r => Enum.Parse<DriveRole>(r, ignoreCase: true)).ToList(),
-        Transports = transports?.Select(t => Enum.Parse<DriveTransport>(t, ignoreCase: true)).ToList(),
+        Roles = roles,
+        Transports = transports,
     };
 }

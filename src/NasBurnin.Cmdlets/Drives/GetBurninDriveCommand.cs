@@ -30,12 +30,10 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
     public string? Serial { get; set; }
 
     [Parameter]
-    [ValidateSet("System", "PoolMember", "Mounted", "Stale", "Free", "Unknown", IgnoreCase = true)]
-    public string[]? Role { get; set; }
+    public DriveRole[]? Role { get; set; }
 
     [Parameter]
-    [ValidateSet("Sata", "Sas", "Nvme", "Usb", "Other", IgnoreCase = true)]
-    public string[]? Transport { get; set; }
+    public DriveTransport[]? Transport { get; set; }
 
     [Parameter(ParameterSetName = "Offline")]
     public SwitchParameter Offline { get; set; }

@@ -5,14 +5,18 @@ using System.Runtime.Loader;
 namespace NasBurnin.Loading;
 
 /// <summary>
-/// Runs when the module is imported: answers the default context's request for the engine (the only
-/// assembly the cmdlets reference directly) by loading it into the private context. The engine's own
-/// references then resolve inside that context.
+/// Runs when the module is imported: answers the default context's request for the engine by loading it
+/// into the private context. The engine's own references then resolve inside that context, except the
+/// shared enums (NasBurnin.Contracts): the manifest loads those into the default context beside the cmdlet
+/// assembly (RequiredAssemblies), before PowerShell reflects over the parameter types, and the private
+/// context defers to that copy. Should a host load the cmdlet assembly without the manifest, the handler
+/// answers for the enums from the module folder too.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
-    private static readonly string DepsDir =
-        Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, "deps");
+    private static readonly string ModuleDir = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
+
+    private static readonly string DepsDir = Path.Combine(ModuleDir, "deps");
 
     private static readonly Lazy<ModuleLoadContext> Context = new(() => new ModuleLoadContext(DepsDir));
 
@@ -35,6 +39,10 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         Common.ModuleSession.Current.Shells.CloseAll();
     }
 
-    private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
-        name.Name == "NasBurnin.Engine" ? Context.Value.LoadFromAssemblyName(name) : null;
+    private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) => name.Name switch
+    {
+        "NasBurnin.Engine" => Context.Value.LoadFromAssemblyName(name),
+        ModuleLoadContext.ContractsName => AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.Combine(ModuleDir, name.Name + ".dll")),
+        _ => null,
+    };
 }

@@ -13,6 +13,9 @@ namespace NasBurnin.Loading;
 /// </summary>
 internal sealed class ModuleLoadContext : AssemblyLoadContext
 {
+    /// <summary>The shared enums, which stay in the default context (see ModuleInitializer).</summary>
+    internal const string ContractsName = "NasBurnin.Contracts";
+
     private readonly string _depsDir;
     private readonly ConcurrentDictionary<string, IntPtr> _natives = new(StringComparer.Ordinal);
 
@@ -21,7 +24,9 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
     protected override Assembly? Load(AssemblyName name)
     {
         // Anything shipped in deps/ loads here; everything else (the framework, PowerShell) falls back
-        // to the default context by returning null.
+        // to the default context by returning null. The shared enums always do, even if a copy strayed into
+        // deps/: the cmdlets' parameters and the engine must see one type identity.
+        if (name.Name == ContractsName) return null;
         var candidate = Path.Combine(_depsDir, name.Name + ".dll");
         return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
     }

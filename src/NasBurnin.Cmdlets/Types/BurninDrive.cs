@@ -1,3 +1,4 @@
+using NasBurnin.Engine.Inventory;
 using DriveInfo = NasBurnin.Engine.Inventory.DriveInfo;
 
 namespace NasBurnin;
@@ -16,17 +17,17 @@ public sealed class BurninDrive
     public string? Firmware { get; init; }
     public long? CapacityBytes { get; init; }
     /// <summary>Sata, Sas, Nvme, Usb or Other.</summary>
-    public string Transport { get; init; } = "";
+    public DriveTransport Transport { get; init; }
     public bool? Rotational { get; init; }
     /// <summary>System, PoolMember, Mounted, Stale or Free (Unknown when the host could not tell).</summary>
-    public string Role { get; init; } = "";
+    public DriveRole Role { get; init; }
     public string[] RoleReasons { get; init; } = Array.Empty<string>();
     public string? PoolName { get; init; }
     /// <summary>member, spare, log, cache, special, dedup or faulted (listed by GUID, not present).</summary>
     public string? PoolRole { get; init; }
     public string[] Mountpoints { get; init; } = Array.Empty<string>();
     /// <summary>Passed, Warning, Failed or Unknown; judged from the counters, not only from smartctl's verdict.</summary>
-    public string SmartHealth { get; init; } = "";
+    public SmartHealth SmartHealth { get; init; }
     public int? TemperatureC { get; init; }
     public long? PowerOnHours { get; init; }
     public long? ReallocatedSectors { get; init; }
@@ -63,14 +64,14 @@ public sealed class BurninDrive
         Model = d.Model,
         Firmware = d.Firmware,
         CapacityBytes = d.CapacityBytes,
-        Transport = d.Transport.ToString(),
+        Transport = d.Transport,
         Rotational = d.Rotational,
-        Role = d.Role.ToString(),
+        Role = d.Role,
         RoleReasons = d.RoleReasons.ToArray(),
         PoolName = d.PoolName,
         PoolRole = d.PoolRole?.ToString().ToLowerInvariant(),
         Mountpoints = d.Mountpoints.ToArray(),
-        SmartHealth = d.SmartHealth.ToString(),
+        SmartHealth = d.SmartHealth,
         TemperatureC = d.TemperatureC,
         PowerOnHours = d.PowerOnHours,
         ReallocatedSectors = d.ReallocatedSectors,

@@ -1,3 +1,5 @@
+using NasBurnin.Engine.Burnin;
+
 namespace NasBurnin;
 
 /// <summary>One burn-in run of one drive: its stages, state, verdict and the reasons for it.</summary>
@@ -9,18 +11,18 @@ public sealed class BurninRun
     public string? Serial { get; init; }
     public string Profile { get; init; } = "";
     /// <summary>Queued, Running, Stalled, Finished, Aborted or Interrupted.</summary>
-    public string State { get; init; } = "";
+    public RunState State { get; init; }
     /// <summary>Running until the run ends; then Pass, Fail, Aborted or Interrupted.</summary>
-    public string Result { get; init; } = "";
+    public RunResult Result { get; init; }
     public string[] Reasons { get; init; } = Array.Empty<string>();
     public string Operator { get; init; } = "";
     /// <summary>Place in the host's queue while Queued (1 = next).</summary>
     public int? QueuePosition { get; init; }
     /// <summary>The stage running now, if any.</summary>
-    public string? CurrentStage { get; init; }
+    public StageKind? CurrentStage { get; init; }
     /// <summary>Overall percent of the run, counting each stage equally.</summary>
     public double Progress { get; init; }
-    public string[] Stages { get; init; } = Array.Empty<string>();
+    public StageKind[] Stages { get; init; } = Array.Empty<StageKind>();
     /// <summary>How many times the run was resumed after an interruption (Resume-BurninRun).</summary>
     public int ResumeCount { get; init; }
     public DateTime CreatedAt { get; init; }

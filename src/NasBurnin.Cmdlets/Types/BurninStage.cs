@@ -1,3 +1,5 @@
+using NasBurnin.Engine.Burnin;
+
 namespace NasBurnin;
 
 /// <summary>One stage of a run, with live progress while it runs and its log on request.</summary>
@@ -8,9 +10,9 @@ public sealed class BurninStage
     public int Ordinal { get; init; }
     public string HostName { get; init; } = "";
     public string? Serial { get; init; }
-    public string Stage { get; init; } = "";
+    public StageKind Stage { get; init; }
     /// <summary>Pending, Running, Passed, Failed, Aborted, Interrupted or Skipped.</summary>
-    public string State { get; init; } = "";
+    public StageState State { get; init; }
     /// <summary>Overall percent of this stage; for SurfaceValidate ((phase - 1) x 100 + phase percent) / phases.</summary>
     public double? Progress { get; init; }
     /// <summary>badblocks phase (1-8: four patterns, each written then verified).</summary>

@@ -1,39 +1,7 @@
 using NasBurnin.Engine.Common;
 namespace NasBurnin.Engine.Burnin;
 
-/// <summary>Run states. Queued and Stalled are Running's neighbours: a queued run waits for a slot on
-/// its host; a stalled one has made no progress for StallHours. The type of Get-BurninRun -State.</summary>
-public enum RunState
-{
-    Queued,
-    Running,
-    Stalled,
-    Finished,
-    Aborted,
-    Interrupted,
-}
-
-/// <summary>Run results; the type of Get-BurninRun -Result.</summary>
-public enum RunResult
-{
-    Running,
-    Pass,
-    Fail,
-    Aborted,
-    Interrupted,
-}
-
-/// <summary>A stage's state, in the store and in the runner's status lines.</summary>
-public enum StageState
-{
-    Pending,
-    Running,
-    Passed,
-    Failed,
-    Skipped,
-    Aborted,
-    Interrupted,
-}
+// RunState, RunResult and StageState live in NasBurnin.Contracts (shared with the cmdlets' types).
 
 /// <summary>The names of <see cref="StageState"/> as the store and the runner write them.</summary>
 public static class StageStates
@@ -61,6 +29,8 @@ public static class RunStates
     public const string Interrupted = nameof(RunState.Interrupted);
 
     public static bool IsFinal(string state) => state is Finished or Aborted or Interrupted;
+
+    public static bool IsFinal(RunState state) => IsFinal(state.ToString());
 }
 
 /// <summary>Run results: Running until the run ends, then Pass or Fail from the evidence, or Aborted / Interrupted.</summary>

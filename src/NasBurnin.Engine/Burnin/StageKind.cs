@@ -1,25 +1,6 @@
 namespace NasBurnin.Engine.Burnin;
 
-/// <summary>The stages a burn-in run is made of.</summary>
-public enum StageKind
-{
-    SmartShort,
-    SmartConveyance,
-    SmartLong,
-    /// <summary>Destructive: badblocks in write mode over the whole drive.</summary>
-    SurfaceValidate,
-    /// <summary>Destructive: nvme format -s 1 (user data erase; -s 2 would be the cryptographic erase); badblocks when nvme-cli is absent.</summary>
-    NvmeFormat,
-    SmartPostCheck,
-}
-
-public enum BurninProfile
-{
-    Quick,
-    Standard,
-    Full,
-}
-
+// StageKind and BurninProfile live in NasBurnin.Contracts (shared with the cmdlets' parameters).
 public static class StageKinds
 {
     public static bool IsDestructive(this StageKind s) => s is StageKind.SurfaceValidate or StageKind.NvmeFormat;

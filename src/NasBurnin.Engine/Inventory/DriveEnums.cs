@@ -1,37 +1,6 @@
 namespace NasBurnin.Engine.Inventory;
 
-/// <summary>How a drive is attached. <c>Other</c> covers virtio, iSCSI, parallel SCSI, RAID volumes, MMC.</summary>
-public enum DriveTransport
-{
-    Other,
-    Sata,
-    Sas,
-    Nvme,
-    Usb,
-}
-
-/// <summary>
-/// What a drive is used for on its host, most protected first. <c>Unknown</c> means the host's block
-/// device list could not be read, so nothing about the drive's use is known; treat it like System.
-/// </summary>
-public enum DriveRole
-{
-    System,
-    PoolMember,
-    Mounted,
-    Stale,
-    Free,
-    Unknown,
-}
-
-/// <summary>The drive's health: smartctl's own verdict combined with the counters (see <see cref="HealthEvaluator"/>).</summary>
-public enum SmartHealth
-{
-    Unknown,
-    Passed,
-    Warning,
-    Failed,
-}
+// DriveTransport, DriveRole and SmartHealth live in NasBurnin.Contracts (shared with the cmdlets' parameters and types).
 
 /// <summary>
 /// What a device does in a ZFS pool (the section of <c>zpool status</c> it is listed in). <c>Spare</c> is a hot
