@@ -46,8 +46,12 @@ public abstract class RemoteShellBase : IRemoteShell
     public Task<CommandResult> RunAsync(string script, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(script);
-        return GuardAsync(t => ExecuteAsync(ScriptArgv(script), null, t), timeout, cancellationToken);
+        return GuardAsync(t => RunScriptAsync(script, t), timeout, cancellationToken);
     }
+
+    /// <summary>Runs <paramref name="script"/> once (the timeout and Ctrl+C are handled around it).</summary>
+    protected virtual Task<CommandResult> RunScriptAsync(string script, CancellationToken cancellationToken) =>
+        ExecuteAsync(ScriptArgv(script), null, cancellationToken);
 
     public async Task UploadAsync(string remotePath, byte[] content, int unixMode, CancellationToken cancellationToken)
     {

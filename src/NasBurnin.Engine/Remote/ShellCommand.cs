@@ -47,6 +47,19 @@ public static class ShellCommand
         exit 1
         """;
 
+    /// <summary>
+    /// Reads a script of "$1" bytes from standard input, then runs it under the <see cref="Watchdog"/> ("$2"),
+    /// which goes on reading standard input for EOF. For scripts too large for the SSH exec request (one
+    /// packet of at most 64 KiB, and the runner alone is about 50 KiB): the script becomes an argument on the
+    /// host, where the limit is 128 KiB per argument on Linux. head reads at most "$1" bytes, and the client
+    /// writes nothing after the script, so nothing meant for the watchdog is consumed.
+    /// </summary>
+    public const string StdinScript = """
+        s=$(head -c "$1")
+        [ -n "$s" ] || { echo "nasburnin: the script did not arrive on standard input" >&2; exit 125; }
+        exec /bin/sh -c "$2" "$0" "$s"
+        """;
+
     /// <summary>Name shown as $0 of the helper shells (in ps output on the host).</summary>
     public const string ArgZero = "nasburnin";
 

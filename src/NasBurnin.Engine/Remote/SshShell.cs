@@ -135,7 +135,28 @@ public sealed class SshShell : RemoteShellBase
     protected override IReadOnlyList<string> ScriptArgv(string script) =>
         ShellCommand.WithSudo(UseSudo, "/bin/sh", "-c", ShellCommand.Watchdog, ShellCommand.ArgZero, script);
 
-    protected override async Task<CommandResult> ExecuteAsync(IReadOnlyList<string> argv, byte[]? input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Scripts up to this size go in the exec request; larger ones (the runner with the specs of a dozen
+    /// drives) on standard input. SSH.NET refuses a packet over 68,536 bytes, and the request also carries
+    /// the watchdog and the quoting.
+    /// </summary>
+    internal const int InlineScriptBytes = 32 * 1024;
+
+    protected override Task<CommandResult> RunScriptAsync(string script, CancellationToken cancellationToken)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(script);
+        if (bytes.Length <= InlineScriptBytes) return base.RunScriptAsync(script, cancellationToken);
+        var argv = ShellCommand.WithSudo(UseSudo, "/bin/sh", "-c", ShellCommand.StdinScript, ShellCommand.ArgZero,
+            bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), ShellCommand.Watchdog);
+        return ExecuteAsync(argv, null, cancellationToken, first: bytes);
+    }
+
+    protected override Task<CommandResult> ExecuteAsync(IReadOnlyList<string> argv, byte[]? input, CancellationToken cancellationToken) =>
+        ExecuteAsync(argv, input, cancellationToken, first: null);
+
+    /// <param name="first">With <paramref name="input"/> null: what to write on standard input before it is held
+    /// open for the watchdog (a script; else one newline).</param>
+    private async Task<CommandResult> ExecuteAsync(IReadOnlyList<string> argv, byte[]? input, CancellationToken cancellationToken, byte[]? first)
     {
         var text = "exec " + PosixShell.Join(argv);
         for (var attempt = 0; ; attempt++)
@@ -160,11 +181,11 @@ public sealed class SshShell : RemoteShellBase
                 throw HostErrors.Unreachable(HostName, Port, e.Message, e);
             }
             using (command)
-                return await CompleteAsync(command, execution, input, cancellationToken).ConfigureAwait(false);
+                return await CompleteAsync(command, execution, input, first, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<CommandResult> CompleteAsync(SshCommand command, Task execution, byte[]? input, CancellationToken cancellationToken)
+    private async Task<CommandResult> CompleteAsync(SshCommand command, Task execution, byte[]? input, byte[]? first, CancellationToken cancellationToken)
     {
         Stream? stdin = null;
         try
@@ -173,8 +194,8 @@ public sealed class SshShell : RemoteShellBase
             if (input is null)
             {
                 // SSH.NET sends EOF on dispose only after at least one byte: give the watchdog a line to
-                // read, so closing the stream later really signals "cancel".
-                await stdin.WriteAsync(KeepOpen, cancellationToken).ConfigureAwait(false);
+                // read (or the script to read first), so closing the stream later really signals "cancel".
+                await stdin.WriteAsync(first ?? KeepOpen, cancellationToken).ConfigureAwait(false);
             }
             else
             {

@@ -98,6 +98,26 @@ public sealed class SshShellTests : IClassFixture<SshShellTests.Server>, IDispos
     }
 
     [Fact]
+    public async Task A_script_larger_than_one_SSH_packet_runs_and_is_still_cancelled_on_the_host()
+    {
+        // What Start-BurninRun sends for a dozen drives: the runner (~50 KiB) and the specs, over SSH.NET's
+        // 68,536-byte packet limit for the exec request.
+        var shell = await Connect();
+        var filler = string.Concat(Enumerable.Repeat("# " + new string('x', 1000) + "\n", 100));
+        var big = filler + "printf '%s\\n' 'it'\\''s here'; cat; exit 4\n";
+        Assert.True(big.Length > 100_000);
+        Assert.Equal(new CommandResult(4, "it's here\n", ""), await shell.RunAsync(big, Minute, default));
+
+        var tag = "35.4" + Random.Shared.Next(1000, 9999);
+        using var cts = new CancellationTokenSource();
+        var run = shell.RunAsync(filler + $"sleep {tag}; echo never", TimeSpan.FromMinutes(5), cts.Token);
+        Assert.NotEmpty(WaitFor($"sleep {tag}"));
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.Empty(LoopbackSshdWait.UntilGone($"sleep {tag}"));
+    }
+
+    [Fact]
     public async Task A_timeout_is_RemoteCommandTimeout_and_kills_the_remote_command()
     {
         var shell = await Connect();
