@@ -52,13 +52,21 @@ public static class ShellCommand
     /// which goes on reading standard input for EOF. For scripts too large for the SSH exec request (one
     /// packet of at most 64 KiB, and the runner alone is about 50 KiB): the script becomes an argument on the
     /// host, where the limit is 128 KiB per argument on Linux. head reads at most "$1" bytes, and the client
-    /// writes nothing after the script, so nothing meant for the watchdog is consumed.
+    /// writes nothing after the script, so nothing meant for the watchdog is consumed. The script's last line
+    /// is <see cref="StdinScriptEnd"/>: a script cut short by a dropped connection is refused, never run in part.
     /// </summary>
     public const string StdinScript = """
         s=$(head -c "$1")
-        [ -n "$s" ] || { echo "nasburnin: the script did not arrive on standard input" >&2; exit 125; }
-        exec /bin/sh -c "$2" "$0" "$s"
+        case $s in
+        *"
+        #nasburnin-end-of-script") exec /bin/sh -c "$2" "$0" "$s" ;;
+        esac
+        echo "nasburnin: the script did not arrive whole on standard input" >&2
+        exit 125
         """;
+
+    /// <summary>The last line of a script sent by <see cref="StdinScript"/> (a comment to the shell).</summary>
+    public const string StdinScriptEnd = "\n#nasburnin-end-of-script\n";
 
     /// <summary>Name shown as $0 of the helper shells (in ps output on the host).</summary>
     public const string ArgZero = "nasburnin";

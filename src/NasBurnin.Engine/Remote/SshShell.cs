@@ -144,8 +144,8 @@ public sealed class SshShell : RemoteShellBase
 
     protected override Task<CommandResult> RunScriptAsync(string script, CancellationToken cancellationToken)
     {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(script);
-        if (bytes.Length <= InlineScriptBytes) return base.RunScriptAsync(script, cancellationToken);
+        if (System.Text.Encoding.UTF8.GetByteCount(script) <= InlineScriptBytes) return base.RunScriptAsync(script, cancellationToken);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(script + ShellCommand.StdinScriptEnd);
         var argv = ShellCommand.WithSudo(UseSudo, "/bin/sh", "-c", ShellCommand.StdinScript, ShellCommand.ArgZero,
             bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), ShellCommand.Watchdog);
         return ExecuteAsync(argv, null, cancellationToken, first: bytes);
