@@ -19,6 +19,10 @@ internal sealed record NasBurninResult(
     /// <summary>The stage's fixed tail: the runner's stage time less badblocks' own time (preflight, and the end of the stage).</summary>
     public TimeSpan? Tail => StageExact is { } s && Badblocks is { } b ? s - b : null;
 
+    /// <summary>The tail's two parts: stage started -> badblocks exec (preflight), badblocks exit -> stage finished.</summary>
+    public TimeSpan? TailBefore { get; init; }
+    public TimeSpan? TailAfter { get; init; }
+
     public long LogBytes => System.Text.Encoding.UTF8.GetByteCount(Log ?? "");
 }
 
@@ -98,7 +102,11 @@ internal sealed class NasBurninSide : IDisposable
         return new NasBurninResult(
             sw.Elapsed, exec - startedUtc, ended - exec, stage.FinishedAt - stage.StartedAt,
             run.Result, stage.State, stage.Summary, stage.LogText, refreshes)
-        { StageExact = File.GetLastWriteTimeUtc(Path.Combine(sd, "finished")) - File.GetLastWriteTimeUtc(Path.Combine(sd, "started")) };
+        {
+            StageExact = File.GetLastWriteTimeUtc(Path.Combine(sd, "finished")) - File.GetLastWriteTimeUtc(Path.Combine(sd, "started")),
+            TailBefore = exec - new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(sd, "started"))),
+            TailAfter = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(sd, "finished"))) - ended,
+        };
     }
 
     /// <summary>

@@ -86,6 +86,7 @@ internal sealed record Report(
             var plainMatched = Median(Rows.Where(m => m.Job == Job.PlainMatched).Select(m => m.Wall.TotalSeconds));
             w.WriteLine(F($"  runner's stage time (files' mtimes)     {Median(exact),7:F2} s   vs plain same args {plainMatched:F2} s: {Median(exact) / plainMatched:F3}x (per-round pairs: median {PerRound(Job.PlainMatched, m => m.Nb?.StageExact ?? m.Plain?.Wall):F3}); goal <= 1.01x"));
             w.WriteLine(F($"  stage tail (stage time - badblocks)     {Median(tails),7:F2} s   (max {tails.Max():F2} s; preflight: one smartctl and one lsblk read, the exclusive-open check; the stage's end); goal <= 1 s"));
+            w.WriteLine(F($"    of which stage started -> badblocks exec {Median(nbs.Where(n => n.TailBefore is not null).Select(n => n.TailBefore!.Value.TotalSeconds)):F2} s, badblocks exit -> stage finished {Median(nbs.Where(n => n.TailAfter is not null).Select(n => n.TailAfter!.Value.TotalSeconds)):F2} s"));
         }
         w.WriteLine(F($"  engine refreshes per run                {Median(nbs.Select(n => (double)n.Refreshes)),7:F0}     (each one /bin/sh round trip)"));
         w.WriteLine($"  results: {string.Join(", ", nbs.GroupBy(n => $"{n.Result} ({n.StageState})").Select(g => $"{g.Key} x{g.Count()}"))}");
