@@ -388,7 +388,11 @@ acquire_slot
 put "$RUN/state" Running
 # A resumed run keeps its first start and the SMART snapshot from before the burn-in began.
 [ -s "$RUN/started" ] || put "$RUN/started" "$(now)"
-if [ ! -s "$RUN/smart-pre.json" ]; then "$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-pre.json" 2>/dev/null; PRE_FLAT=1; fi
+# Taken now, it is also the first stage's identity read (PRE_FLAT); an empty answer is not: that stage reads again.
+if [ ! -s "$RUN/smart-pre.json" ]; then
+    "$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-pre.json" 2>/dev/null
+    [ -s "$RUN/smart-pre.json" ] && PRE_FLAT=1
+fi
 
 failed=
 STAGE_NO=0
