@@ -38,6 +38,11 @@ internal static class Bench
             await sh.CheckedAsync("dd if=/dev/zero of=\"$1\" bs=1M count=\"$2\" conv=fsync status=none",
                 new[] { Device(d), (d.GetProperty("sizeBytes").GetInt64() >> 20).ToString(CultureInfo.InvariantCulture) }, ct);
 
+        // Disk speed: both drives throttled (cgroup v1 blkio) for the rounds, so badblocks waits on the "disk" as on a NAS.
+        var rdevs = o.ThrottleMibps is { } mibps ? drives.Select(d => ResumeCost.Rdev(Device(d))).ToList() : new List<string>();
+        foreach (var rdev in rdevs) ResumeCost.Throttle(rdev, (long)o.ThrottleMibps!.Value << 20);
+        try
+        {
         var loadBefore = Load();
         var rows = new List<Measurement>();
         var jobs = Enum.GetValues<Job>();
@@ -68,7 +73,20 @@ internal static class Bench
                 Console.WriteLine($"  round {m.Round}.{m.Position} {Report.Label(job, bb),-34} {Device(d),-12} {m.Wall.TotalSeconds,7:F2} s  (load {load:F2})");
             }
         }
-        return new Report(o, drives[0], bb, side.Settings.RunnerPollSeconds, loadBefore, Load(), rows);
+        var handOffs = new List<(TimeSpan, TimeSpan)>();
+        if (o.HandOffRounds > 0)
+        {
+            foreach (var d in drives) File.WriteAllText(Path.Combine(d.GetProperty("stateDir").GetString()!, "selftest_seconds"), "2");
+            for (var r = 0; r < o.HandOffRounds; r++)
+            {
+                var h = await side.HandOffAsync(ids[r % 2], ids[(r + 1) % 2], ct);
+                handOffs.Add(h);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  hand-off {r + 1}: first run's end -> next run started {h.ToStarted.TotalMilliseconds:F0} ms, -> its first smartctl call {h.ToFirstSmartctl.TotalMilliseconds:F0} ms (load {Load()[0]:F2})"));
+            }
+        }
+        return new Report(o, drives[0], bb, side.Settings.RunnerPollSeconds, loadBefore, Load(), rows) { HandOffs = handOffs };
+        }
+        finally { foreach (var rdev in rdevs) ResumeCost.Throttle(rdev, 0); }
     }
 
     /// <summary>The resume-cost comparison (--resume-cost) on the first of the two drives.</summary>
@@ -79,7 +97,7 @@ internal static class Bench
         using var side = new NasBurninSide(nas, o.RunnerPollSeconds);
         var id = side.AddDrive(d, await sh.CheckedAsync("smartctl -j -x \"$1\"", new[] { Device(d) }, ct));
         Console.WriteLine($"  resume cost on #{d.GetProperty("index").GetInt32()} {Device(d)} ({o.SizeMib} MiB, throttled to {o.ThrottleMibps} MiB/s), RunnerPollSeconds {o.RunnerPollSeconds}");
-        await ResumeCost.RunAsync(nas, side, id, Device(d), o.ResumeRounds, (long)o.ThrottleMibps << 20, ct);
+        await ResumeCost.RunAsync(nas, side, id, Device(d), o.ResumeRounds, (long)(o.ThrottleMibps ?? 64) << 20, ct);
     }
 
     /// <summary>Two free drives of the same kind and size among the extra drives (9+): the ones --size-mib sizes.</summary>

@@ -13,6 +13,16 @@ namespace NasBurnin.Bench.Surface;
 internal sealed record NasBurninResult(
     TimeSpan Wall, TimeSpan? ToBadblocksExec, TimeSpan? Badblocks, TimeSpan? StageTime, string Result, string StageState, string? Summary, string? Log, int Refreshes)
 {
+    /// <summary>The runner's stage time to the nanosecond: its stages/1/started and finished files' mtimes (each written once).</summary>
+    public TimeSpan? StageExact { get; init; }
+
+    /// <summary>The stage's fixed tail: the runner's stage time less badblocks' own time (preflight, and the end of the stage).</summary>
+    public TimeSpan? Tail => StageExact is { } s && Badblocks is { } b ? s - b : null;
+
+    /// <summary>The tail's two parts: stage started -> badblocks exec (preflight), badblocks exit -> stage finished.</summary>
+    public TimeSpan? TailBefore { get; init; }
+    public TimeSpan? TailAfter { get; init; }
+
     public long LogBytes => System.Text.Encoding.UTF8.GetByteCount(Log ?? "");
 }
 
@@ -88,9 +98,48 @@ internal sealed class NasBurninSide : IDisposable
         var exec = clock.ExecAt(mark, plan.Spec.RemoteId);
         var ended = await badblocks.Exited;
         var stage = repo.Stages(new[] { run.Id }, includeLog: true).Single();
+        var sd = Path.Combine(_host.WorkDir, "runs", plan.Spec.RemoteId, "stages", "1");
         return new NasBurninResult(
             sw.Elapsed, exec - startedUtc, ended - exec, stage.FinishedAt - stage.StartedAt,
-            run.Result, stage.State, stage.Summary, stage.LogText, refreshes);
+            run.Result, stage.State, stage.Summary, stage.LogText, refreshes)
+        {
+            StageExact = File.GetLastWriteTimeUtc(Path.Combine(sd, "finished")) - File.GetLastWriteTimeUtc(Path.Combine(sd, "started")),
+            TailBefore = exec - new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(sd, "started"))),
+            TailAfter = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(sd, "finished"))) - ended,
+        };
+    }
+
+    /// <summary>
+    /// The host-side queue's hand-off: two SmartShort runs started together on a host that allows one run at a
+    /// time, so the second waits in the queue. Returns the time from the first run's end (its state file's
+    /// mtime: Finished is written just before the runner frees its slot) to the second run's start (its
+    /// started file) and to its first smartctl call (the sandbox's smartctl.log).
+    /// </summary>
+    public async Task<(TimeSpan ToStarted, TimeSpan ToFirstSmartctl)> HandOffAsync(long first, long second, CancellationToken ct)
+    {
+        var one = _host with { MaxParallel = 1 };
+        var plans = new[] { first, second }.Select(id =>
+            _planner.Plan(_planner.LoadDrive(id), "Custom", new[] { StageKind.SmartShort }, one, _settings, Actor.OsUser(), 0)).ToList();
+        var smartLog = Path.Combine(_nas.StateDir, "smartctl.log");
+        var mark = File.Exists(smartLog) ? new FileInfo(smartLog).Length : 0;
+        var runs = await _service.StartAsync(one, plans, Actor.OsUser(), ct);
+        var repo = new RunRepository(_store);
+        while (!runs.All(r => RunStates.IsFinal(r.State)))
+        {
+            await Task.Delay(1000, ct);
+            await _service.RefreshAsync(one, _settings, ct);
+            runs = repo.Query(new RunQuery(RunIds: runs.Select(r => r.Id).ToArray()));
+        }
+        // Which one the queue let go first: remote ids made in the same millisecond sort by their random part.
+        var order = plans.OrderBy(p => File.GetLastWriteTimeUtc(Path.Combine(_host.WorkDir, "runs", p.Spec.RemoteId, "started"))).ToList();
+        var ended = File.GetLastWriteTimeUtc(Path.Combine(_host.WorkDir, "runs", order[0].Spec.RemoteId, "state"));
+        var started = File.GetLastWriteTimeUtc(Path.Combine(_host.WorkDir, "runs", order[1].Spec.RemoteId, "started"));
+        var device = order[1].Spec.Device;
+        var firstCall = File.ReadAllText(smartLog)[(int)mark..].Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => l.EndsWith(" " + device, StringComparison.Ordinal))
+            .Select(l => DateTime.UnixEpoch.AddSeconds(double.Parse(l[..l.IndexOf(' ')], CultureInfo.InvariantCulture)))
+            .First(t => t >= ended);
+        return (started - ended, firstCall - ended);
     }
 
     /// <summary>
@@ -119,7 +168,7 @@ internal sealed class NasBurninSide : IDisposable
         var cp = File.ReadAllLines(Path.Combine(sd, "checkpoint")).Select(l => l.Split(' ', 2)).Where(p => p.Length == 2).GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.First()[1]);
         var resumedAt = sw.Elapsed;
         var drive = _planner.LoadDrive(driveId);
-        var (resumed, refused) = await new RunResumer(_store).ResumeAsync(_host, new[] { new ResumePlan(run, drive, null, null) }, Actor.OsUser(), ct);
+        var (resumed, refused) = await new RunResumer(_store).ResumeAsync(_host, new[] { new ResumePlan(run, drive, null, null, new[] { StageKind.SurfaceValidate }) }, Actor.OsUser(), ct);
         if (refused.Count > 0) throw new InvalidOperationException("the resume was refused: " + refused[0].Reason);
         run = resumed.Single();
         while (!RunStates.IsFinal(run.State))

@@ -66,14 +66,16 @@ namespace NasBurnin.Bench.Surface
     {
         /// <summary>--resume-cost N: N rounds of an uninterrupted pass against a cut-and-resumed one (ResumeCost), instead of the rounds above.</summary>
         public int ResumeRounds { get; init; }
-        /// <summary>--throttle-mibps M: the disk speed the resume-cost drive is throttled to.</summary>
-        public int ThrottleMibps { get; init; } = 64;
+        /// <summary>--throttle-mibps M: the disk speed the drives are throttled to (the rounds: only when given; the resume cost: 64 by default).</summary>
+        public int? ThrottleMibps { get; init; }
+        /// <summary>--handoff N: N measures of the host queue's hand-off after the rounds (0: none).</summary>
+        public int HandOffRounds { get; init; }
 
         /// <summary>Drives 9 and 11 are the same kind (Sata HDD, sata-hdd-wd.json) and get --size-mib.</summary>
         public const int Drives = 11;
 
         private const string Usage =
-            "usage: dotnet run -c Release --project bench/Surface -- [--rounds N] [--size-mib M] [--runner-poll-seconds S] [--poll-ms MS] [--refresh-during-scan] [--resume-cost N [--throttle-mibps M]]";
+            "usage: dotnet run -c Release --project bench/Surface -- [--rounds N] [--size-mib M] [--runner-poll-seconds S] [--poll-ms MS] [--refresh-during-scan] [--throttle-mibps M] [--handoff N] [--resume-cost N]";
 
         public static Options? Parse(string[] args)
         {
@@ -98,6 +100,7 @@ namespace NasBurnin.Bench.Surface
                         "--refresh-during-scan" => o with { RefreshDuringScan = true },
                         "--resume-cost" => o with { ResumeRounds = Next(1, 50) },
                         "--throttle-mibps" => o with { ThrottleMibps = Next(1, 4096) },
+                        "--handoff" => o with { HandOffRounds = Next(1, 50) },
                         "-h" or "--help" => throw new ArgumentException("help"),
                         _ => throw new ArgumentException($"unknown argument {name}"),
                     };

@@ -9,6 +9,9 @@ internal sealed record Report(
     Options Options, JsonElement Drive, BadblocksArguments Planned, int RunnerPollSeconds, double[] LoadBefore, double[] LoadAfter,
     IReadOnlyList<Measurement> Rows)
 {
+    /// <summary>The queue hand-offs (--handoff): first run's end to the next one's start, and to its first smartctl call.</summary>
+    public IReadOnlyList<(TimeSpan ToStarted, TimeSpan ToFirstSmartctl)> HandOffs { get; init; } = Array.Empty<(TimeSpan, TimeSpan)>();
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static string Label(Job job, BadblocksArguments bb) => job switch
@@ -30,6 +33,8 @@ internal sealed record Report(
         w.WriteLine(F($"NasBurnin  planner chose badblocks -b {Planned.BlockSize} -c {Planned.BlocksPerIo} ({Planned.Phases} phases); RunnerPollSeconds={RunnerPollSeconds} (the runner looks at badblocks every {Math.Min(5, RunnerPollSeconds)} s); engine refresh every {Options.PollMs} ms{(Options.RefreshDuringScan ? ", also while badblocks runs" : ", except while badblocks runs")}"));
         if (Planned.BlockSize != 4096)
             w.WriteLine(F($"WARNING    NasBurnin used -b {Planned.BlockSize}, not 4096: the 'same args' baseline uses -b {Planned.BlockSize}, the default one -b 4096"));
+        if (Options.ThrottleMibps is { } mibps)
+            w.WriteLine(F($"disk speed both drives throttled to {mibps} MiB/s read and write (cgroup v1 blkio): badblocks waits on the disk, as on a NAS"));
         w.WriteLine(F($"rounds     {Options.Rounds}; one job at a time, order rotated each round, the two drives alternated, sync (untimed) before each job"));
 
         w.WriteLine();
@@ -74,6 +79,15 @@ internal sealed record Report(
         var stage = nbs.Where(n => n.StageTime is not null).Select(n => n.StageTime!.Value.TotalSeconds).ToList();
         if (stage.Count > 0)
             w.WriteLine(F($"  runner's stage started -> finished      {Median(stage),7:F0} s   (as stored: the runner's clock, whole seconds; no engine polling)"));
+        var exact = nbs.Where(n => n.StageExact is not null).Select(n => n.StageExact!.Value.TotalSeconds).ToList();
+        var tails = nbs.Where(n => n.Tail is not null).Select(n => n.Tail!.Value.TotalSeconds).ToList();
+        if (tails.Count > 0)
+        {
+            var plainMatched = Median(Rows.Where(m => m.Job == Job.PlainMatched).Select(m => m.Wall.TotalSeconds));
+            w.WriteLine(F($"  runner's stage time (files' mtimes)     {Median(exact),7:F2} s   vs plain same args {plainMatched:F2} s: {Median(exact) / plainMatched:F3}x (per-round pairs: median {PerRound(Job.PlainMatched, m => m.Nb?.StageExact ?? m.Plain?.Wall):F3}); goal <= 1.01x"));
+            w.WriteLine(F($"  stage tail (stage time - badblocks)     {Median(tails),7:F2} s   (max {tails.Max():F2} s; preflight: one smartctl and one lsblk read, the exclusive-open check; the stage's end); goal <= 1 s"));
+            w.WriteLine(F($"    of which stage started -> badblocks exec {Median(nbs.Where(n => n.TailBefore is not null).Select(n => n.TailBefore!.Value.TotalSeconds)):F2} s, badblocks exit -> stage finished {Median(nbs.Where(n => n.TailAfter is not null).Select(n => n.TailAfter!.Value.TotalSeconds)):F2} s"));
+        }
         w.WriteLine(F($"  engine refreshes per run                {Median(nbs.Select(n => (double)n.Refreshes)),7:F0}     (each one /bin/sh round trip)"));
         w.WriteLine($"  results: {string.Join(", ", nbs.GroupBy(n => $"{n.Result} ({n.StageState})").Select(g => $"{g.Key} x{g.Count()}"))}");
         foreach (var n in nbs.Where(n => n.Result != RunResults.Pass)) w.WriteLine($"  WARNING: a run ended {n.Result}: {n.Summary}");
@@ -89,6 +103,13 @@ internal sealed record Report(
             w.WriteLine(F($"  {Label(j, Planned),-34} raw {raw / gib,8:F0} B/GiB   ({raw:F0} B stdout+stderr per run, {perSecond:F0} B per second of badblocks)"));
         }
         w.WriteLine("  (badblocks -s rewrites its progress about once a second, so its raw output grows with the run's duration; the stored log grows per phase)");
+        if (HandOffs.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine(F($"queue hand-off (MaxParallel 1, two SmartShort runs started together; {HandOffs.Count} times): the first run's end (its Finished state file) to"));
+            w.WriteLine(F($"  the next run's start (its started file)  median {Median(HandOffs.Select(h => h.ToStarted.TotalMilliseconds)),6:F0} ms   max {HandOffs.Max(h => h.ToStarted.TotalMilliseconds):F0} ms"));
+            w.WriteLine(F($"  its first smartctl call (smartctl.log)   median {Median(HandOffs.Select(h => h.ToFirstSmartctl.TotalMilliseconds)),6:F0} ms   max {HandOffs.Max(h => h.ToFirstSmartctl.TotalMilliseconds):F0} ms   (goal: well under a second)"));
+        }
         if (nbs.LastOrDefault()?.Log is { } log)
         {
             w.WriteLine();

@@ -49,7 +49,7 @@ internal static class ResumeCost
         finally { Throttle(rdev, 0); }
     }
 
-    private static string Rdev(string device)
+    internal static string Rdev(string device)
     {
         using var p = Process.Start(new ProcessStartInfo("stat", new[] { "-L", "-c", "%t %T", device }) { RedirectStandardOutput = true })!;
         var f = p.StandardOutput.ReadToEnd().Trim().Split(' ');
@@ -57,7 +57,8 @@ internal static class ResumeCost
         return $"{Convert.ToInt32(f[0], 16)}:{Convert.ToInt32(f[1], 16)}";
     }
 
-    private static void Throttle(string rdev, long bps)
+    /// <summary>cgroup v1 blkio throttling of one device, read and write (0 lifts it).</summary>
+    internal static void Throttle(string rdev, long bps)
     {
         foreach (var f in new[] { "read", "write" })
             File.WriteAllText($"/sys/fs/cgroup/blkio/blkio.throttle.{f}_bps_device", $"{rdev} {bps}\n");

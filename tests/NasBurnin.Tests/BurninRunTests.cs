@@ -22,6 +22,15 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
         return (long)r.Output.Single().Properties["RunId"].Value;
     }
 
+    private long LogLength(string name) => new FileInfo(Path.Combine(Rig!.Nas.StateDir, name)) is { Exists: true } f ? f.Length : 0;
+
+    /// <summary>The lines a sandbox log (ASCII) gained after <paramref name="from"/> bytes.</summary>
+    private IEnumerable<string> LogTail(string name, long from) =>
+        File.ReadAllText(Path.Combine(Rig!.Nas.StateDir, name))[(int)from..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The epoch seconds a sandbox log line starts with (guard.log: date +%s.%N; smartctl.log: %.3f).</summary>
+    private static double Stamp(string line) => double.Parse(line[..line.IndexOf(' ')], System.Globalization.CultureInfo.InvariantCulture);
+
     private static string[] Reasons(PSObject run) => (string[])run.Properties["Reasons"].Value;
 
     [SkippableFact]
@@ -78,9 +87,22 @@ public sealed class BurninRunTests : BurninTestBase, IClassFixture<BurninRunTest
         RequireRig();
         using var s = Rig!.Session();
         var serial = Rig!.Nas.Drives.Single(d => d.GetProperty("sizeBytes").GetInt64() == 512L * 1024 * 1024).GetProperty("serial").GetString()!;
+        var (smartFrom, guardFrom) = (LogLength("smartctl.log"), LogLength("guard.log"));
         var runId = Start(s, serial, "-Stage SurfaceValidate");
         var run = BurninRig.WaitFinished(s, runId, 300);
         Assert.Equal("Pass", run.Text("Result"));
+
+        // The stage starts with ONE smartctl read: the run's SMART pre-snapshot is also the identity check and the
+        // first heat check. Both logs stamp each call with the time it began, and the runner waits for smartctl's
+        // answer before badblocks can start, so every read between the spec's writing (the start script, just before
+        // it launches the runner) and badblocks' start belongs to the stage's start.
+        var device = Rig.Nas.Device(serial);
+        var specAt = (File.GetLastWriteTimeUtc(Path.Combine(Rig.RunDir(serial), "spec")) - DateTime.UnixEpoch).TotalSeconds;
+        var bbStart = LogTail("guard.log", guardFrom).Where(l => l.Contains(" allow badblocks ", StringComparison.Ordinal) && l.EndsWith(" " + device, StringComparison.Ordinal))
+            .Select(Stamp).First();
+        var reads = LogTail("smartctl.log", smartFrom).Where(l => l.EndsWith(" " + device, StringComparison.Ordinal)).Select(Stamp).ToList();
+        Out.WriteLine($"smartctl calls on {device} since the spec: {reads.Count(t => t >= specAt)}, {reads.Count(t => t >= specAt && t < bbStart)} before badblocks started");
+        Assert.Equal(1, reads.Count(t => t >= specAt && t < bbStart));
         var stage = s.Run($"Get-BurninStage -RunId {runId} -IncludeLog").AssertClean().Output.Single();
         var log = (string)stage.Properties["LogText"].Value;
         Out.WriteLine(log);

@@ -89,12 +89,42 @@ public sealed class RunControlTests : IDisposable
         catch (IOException) { return '-'; }
     }
 
+    /// <summary>
+    /// The real runner.sh for a run without stages, queued behind <paramref name="maxParallel"/> busy slots. It
+    /// looks again on its own only every 600 s, so it takes a slot sooner only when it is woken.
+    /// </summary>
+    private string QueuedRunner(string shell, int maxParallel)
+    {
+        var bin = Path.Combine(_work, "bin");
+        Directory.CreateDirectory(bin);
+        foreach (var (name, text) in RunnerFiles.Files) File.WriteAllText(Path.Combine(bin, name), text);
+        var id = "r" + Guid.NewGuid().ToString("N")[..12];
+        var run = Path.Combine(_work, "runs", id);
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, "spec"), $"NB_RUN_ID={id}\nNB_DEVICE=/dev/null-device-x\nNB_STAGES=''\nNB_WORK='{_work}'\n" +
+            $"NB_MAX_PARALLEL={maxParallel}\nNB_SMARTCTL=/bin/true\nNB_QUEUE_RECHECK=600\n");
+        var psi = new ProcessStartInfo("/usr/bin/setsid") { RedirectStandardInput = true };
+        foreach (var a in ShellArgv(shell).Append(Path.Combine(bin, "runner.sh")).Append(run)) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        _groups.Add(p.Id);
+        var state = Path.Combine(run, "state");
+        for (var i = 0; i < 600 && !(File.Exists(Path.Combine(run, "pid.start")) && File.Exists(state) && File.ReadAllText(state).Trim() == "Queued"); i++) Thread.Sleep(50);
+        Assert.Equal("Queued", File.ReadAllText(state).Trim());
+        return id;
+    }
+
+    private string RunState(string id) => File.ReadAllText(Path.Combine(_work, "runs", id, "state")).Trim();
+
     [SkippableTheory]
     [MemberData(nameof(Shells))]
     public void Status_ends_the_whole_group_of_a_killed_runner_before_calling_it_Interrupted(string shell)
     {
         RequireShell(shell);
         var (id, leader) = FakeRun(shell);
+        // It holds the host's one slot; a run queued behind it must take the slot as soon as the status call frees it.
+        Directory.CreateDirectory(Path.Combine(_work, "slots", "1"));
+        File.WriteAllText(Path.Combine(_work, "slots", "1", "pid"), leader + "\n");
+        var next = QueuedRunner(shell, 1);
         Process.GetProcessById(leader).Kill(); // SIGKILL, like kill -9: the children (one of them stopped) are orphaned
         for (var i = 0; i < 100 && Members(leader).Contains(leader); i++) Thread.Sleep(50);
         Assert.NotEmpty(Members(leader));
@@ -107,6 +137,10 @@ public sealed class RunControlTests : IDisposable
         Assert.Equal("Interrupted", runs[id].State);
         Assert.Equal("Interrupted", runs[id].Stages[1].State);
         Assert.Empty(Members(leader));
+        // Woken by the release, not by its own 600 s look: event-driven hand-off of the slot.
+        for (var i = 0; i < 1200 && RunState(next) != "Finished"; i++) Thread.Sleep(50);
+        Assert.Equal("Finished", RunState(next));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_work, "slots")));
     }
 
     [SkippableTheory]

@@ -118,14 +118,35 @@ nb_mark() {
     done
 }
 
-# nb_release WORKDIR RUNID PID: the run leaves the host's queue and frees the slot its runner PID held.
+# nb_release WORKDIR RUNID PID: the run leaves the host's queue and frees the slot its runner PID held;
+# the queued runners are woken to take it (nb_wake).
 nb_release() {
     rm -f "$1/queue/$2"
-    [ -n "$3" ] || return 0
-    for nb_s in "$1"/slots/*; do
+    if [ -n "$3" ]; then
+        for nb_s in "$1"/slots/*; do
+            nb_v=
+            { read -r nb_v < "$nb_s/pid"; } 2>/dev/null
+            [ "$nb_v" = "$3" ] && rm -rf "$nb_s"
+        done
+    fi
+    nb_wake "$1"
+    return 0
+}
+
+# nb_wake WORKDIR: USR1 to the runner of every queued run, which then looks for a free slot at once. Only a
+# runner that wrote pid.start (it traps USR1 from before then: the signal's default would end it) and is
+# still that process (pid.start matches: a reused pid is never signalled).
+nb_wake() {
+    for nb_q in "$1"/queue/*; do
+        [ -f "$nb_q" ] || continue
+        nb_w=
+        { read -r nb_w < "$1/runs/${nb_q##*/}/pid.start"; } 2>/dev/null
+        [ -n "$nb_w" ] || continue
         nb_v=
-        { read -r nb_v < "$nb_s/pid"; } 2>/dev/null
-        [ "$nb_v" = "$3" ] && rm -rf "$nb_s"
+        { read -r nb_v < "$1/runs/${nb_q##*/}/pid"; } 2>/dev/null
+        case $nb_v in ''|*[!0-9]*) continue ;; esac
+        [ "$nb_v" = "$$" ] && continue
+        nb_stat "$nb_v" && [ "$NB_T0" = "$nb_w" ] && [ "$NB_ST" != Z ] && kill -USR1 "$nb_v" 2>/dev/null
     done
     return 0
 }

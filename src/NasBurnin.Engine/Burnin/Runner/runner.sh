@@ -34,6 +34,9 @@ TICKER=
 TICKED=0
 SELFTEST_RUNNING=0
 SLOT=
+PRE_FLAT=
+HEAT_FLAT=
+DEV_NAMES=
 
 now() { date +%s; }
 
@@ -47,6 +50,12 @@ event() { printf '%s\t%s\t%s\t%s\n' "$(now)" "${STAGE_NO:-0}" "$1" "$2" >> "$RUN
 
 # smartctl -j -x as "path<TAB>value" lines.
 smart_flat() { "$NB_SMARTCTL" -j -x "$NB_DEVICE" 2>/dev/null | awk -f "$BIN/jsonflat.awk"; }
+
+# The SMART read a stage starts with: the run's pre-snapshot when it was taken just before this stage
+# (PRE_FLAT, once), else a new read. Either way one smartctl call per stage start.
+stage_flat() {
+    if [ -n "$PRE_FLAT" ]; then PRE_FLAT=; awk -f "$BIN/jsonflat.awk" "$RUN/smart-pre.json"; else smart_flat; fi
+}
 
 # fget FILE PATH: the value at an exact JSON path of a flattened document.
 fget() { awk -F '\t' -v p="$2" '$1 == p { print $2; exit }' "$1"; }
@@ -76,12 +85,17 @@ release_slot() {
     SLOT=
 }
 
+# Event-driven: whoever frees a slot or leaves the queue (nb_release: a runner at its end, the status script
+# for a dead runner, the stop script) wakes the queued runners with USR1 (nb_wake, runctl.sh), and so does a
+# runner that has just taken a slot, for the next in line. A queued runner sleeps until woken; it also looks
+# again every NB_QUEUE_RECHECK s, for a holder that died (kill -9, reboot) while nobody ran a status call.
 acquire_slot() {
     local oldest i holder
     mkdir -p "$NB_WORK/slots" "$NB_WORK/queue"
     : > "$NB_WORK/queue/$NB_RUN_ID"
     put "$RUN/state" Queued
     while :; do
+        TICKED=0
         oldest=$(ls "$NB_WORK/queue" 2>/dev/null | sort | head -n 1)
         if [ "$oldest" = "$NB_RUN_ID" ]; then
             i=1
@@ -90,6 +104,7 @@ acquire_slot() {
                     echo $$ > "$NB_WORK/slots/$i/pid"
                     SLOT=$i
                     rm -f "$NB_WORK/queue/$NB_RUN_ID"
+                    nb_wake "$NB_WORK"   # the next in line may find another slot free
                     return 0
                 fi
                 holder=$(cat "$NB_WORK/slots/$i/pid" 2>/dev/null || true)
@@ -99,15 +114,15 @@ acquire_slot() {
                 fi
                 i=$((i + 1))
             done
-        else
+        elif [ -n "$oldest" ] && [ -f "$NB_WORK/runs/$oldest/pid" ]; then
             # A queue entry whose runner is gone must not block the queue forever.
-            if [ -n "$oldest" ] && [ -f "$NB_WORK/runs/$oldest/pid" ]; then
-                nb_runner "$NB_WORK/runs/$oldest"
-                [ "$NB_LIVE" = 0 ] && rm -f "$NB_WORK/queue/$oldest"
-            fi
+            nb_runner "$NB_WORK/runs/$oldest"
+            if [ "$NB_LIVE" = 0 ]; then rm -f "$NB_WORK/queue/$oldest"; continue; fi
         fi
-        # Every second: a queued run takes a freed slot (or one whose runner died) within a second.
-        sleep 1
+        # A wake that came while this runner looked is not lost: it looks again at once.
+        [ "$TICKED" = 1 ] && continue
+        sleep "${NB_QUEUE_RECHECK:-5}" &
+        wait $! || kill $! 2>/dev/null
     done
 }
 
@@ -141,10 +156,15 @@ refuse() {
     event refused "$*"
 }
 
+# The device and its partitions (kernel names): from preflight's one lsblk read while it runs, else read now.
+dev_names() {
+    if [ -n "$DEV_NAMES" ]; then echo "$DEV_NAMES"; else "$NB_LSBLK" -lnpo NAME "$NB_DEVICE" 2>/dev/null; fi
+}
+
 # Is the device (or one of its partitions) mounted, swap, or held by md/dm/LVM?
 in_use() {
     local p m k
-    for p in $("$NB_LSBLK" -lnpo NAME "$NB_DEVICE" 2>/dev/null); do
+    for p in $(dev_names); do
         m=$("$NB_FINDMNT" -rn -o TARGET -S "$p" 2>/dev/null | head -n 1)
         [ -n "$m" ] && { echo "$p is mounted on $m"; return 0; }
         grep -q "^$p[[:space:]]" /proc/swaps 2>/dev/null && { echo "$p is in use as swap"; return 0; }
@@ -176,7 +196,7 @@ exclusive_open() {
 writers() {
     local ids pid fd flags cmd
     WRITERS=
-    ids=$(ls -lL $("$NB_LSBLK" -lnpo NAME "$NB_DEVICE" 2>/dev/null) "$NB_DEVICE" 2>/dev/null | awk '$1 ~ /^b/ { printf " %s%s", $5, $6 }')
+    ids=$(ls -lL $(dev_names) "$NB_DEVICE" 2>/dev/null | awk '$1 ~ /^b/ { printf " %s%s", $5, $6 }')
     [ -n "$ids" ] || return 0
     ls -lL /proc/[0-9]*/fd 2>/dev/null | awk -v ids="$ids " '
         /^\/proc\/[0-9]+\/fd:$/ { split($0, a, "/"); pid = a[3]; next }
@@ -192,14 +212,27 @@ writers() {
 }
 
 # Identity and in-use checks; returns non-zero (and sets RESULT/SUMMARY) when the stage must not write.
+# One smartctl read serves the identity check and the stage's first heat check (HEAT_FLAT); the run's SMART
+# pre-snapshot is that read when it was taken just before this stage (PRE_FLAT). One lsblk read gives the
+# device's partitions to every in-use check and its size (DEV_SIZE) to the surface stage.
 preflight() {
+    local blk rc
+    blk=$("$NB_LSBLK" -blnpo NAME,SIZE "$NB_DEVICE" 2>/dev/null)
+    DEV_NAMES=$(echo "$blk" | awk 'NF { print $1 }')
+    DEV_SIZE=$(echo "$blk" | awk 'NF { print $2; exit }')
+    preflight_checks; rc=$?
+    DEV_NAMES=
+    return $rc
+}
+
+preflight_checks() {
     local serial wwn why p m
     # Stop and Interrupted detection end a run by its process group; without one of its own (setsid
     # missing on the host) a badblocks could outlive a stopped run.
     if ! nb_stat $$ || [ "$NB_PG" != $$ ]; then
         refuse "the runner has no process group of its own (setsid is missing on this host), so NasBurnin could not be sure to stop what it starts on $NB_DEVICE; install setsid (util-linux or busybox)"; return 1
     fi
-    smart_flat > "$SD/identity.flat"
+    stage_flat > "$SD/identity.flat"
     serial=$(fget "$SD/identity.flat" .serial_number)
     [ -n "$serial" ] || serial=$("$NB_LSBLK" -dno SERIAL "$NB_DEVICE" 2>/dev/null | tr -d ' ')
     if [ -z "$serial" ]; then
@@ -216,7 +249,7 @@ preflight() {
     fi
     if why=$(in_use); then
         if [ "$NB_UNLOCKED_ROLE" = Mounted ] && echo "$why" | grep -q 'is mounted on'; then
-            for p in $("$NB_LSBLK" -lnpo NAME "$NB_DEVICE" 2>/dev/null); do
+            for p in $DEV_NAMES; do
                 for m in $("$NB_FINDMNT" -rn -o TARGET -S "$p" 2>/dev/null); do
                     if umount "$m" 2>>"$SD/log"; then log "unmounted $m ($p): the drive was unlocked for a destructive stage"; event unmounted "$p from $m"
                     else refuse "$p is mounted on $m and could not be unmounted"; return 1; fi
@@ -234,15 +267,17 @@ preflight() {
     if ! exclusive_open; then
         refuse "$NB_DEVICE is busy: the kernel refused an exclusive open (in use by a filesystem, ZFS, md or LVM)"; return 1
     fi
+    HEAT_FLAT=$SD/identity.flat
     return 0
 }
 
 # ---- heat guard: pause at the limit, resume 5 C lower, fail at the limit + 5
 PAUSED=0
 heat_check() {
-    local t
-    smart_flat > "$SD/heat.flat"
-    t=$(temperature "$SD/heat.flat")
+    local t f
+    if [ -n "$HEAT_FLAT" ]; then f=$HEAT_FLAT; HEAT_FLAT=
+    else f=$SD/heat.flat; smart_flat > "$f"; fi
+    t=$(temperature "$f")
     case $t in ''|*[!0-9]*) return 0 ;; esac
     if [ "$t" -ge $((NB_TEMP_LIMIT + 5)) ]; then
         log "overheat: ${t} C reached the abort limit $((NB_TEMP_LIMIT + 5)) C"
@@ -353,7 +388,11 @@ acquire_slot
 put "$RUN/state" Running
 # A resumed run keeps its first start and the SMART snapshot from before the burn-in began.
 [ -s "$RUN/started" ] || put "$RUN/started" "$(now)"
-[ -s "$RUN/smart-pre.json" ] || "$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-pre.json" 2>/dev/null
+# Taken now, it is also the first stage's identity read (PRE_FLAT); an empty answer is not: that stage reads again.
+if [ ! -s "$RUN/smart-pre.json" ]; then
+    "$NB_SMARTCTL" -j -x "$NB_DEVICE" > "$RUN/smart-pre.json" 2>/dev/null
+    [ -s "$RUN/smart-pre.json" ] && PRE_FLAT=1
+fi
 
 failed=
 STAGE_NO=0
@@ -386,6 +425,8 @@ for st in $NB_STAGES; do
         *) SUMMARY="unknown stage $st" ;;
     esac
     [ "$st" = SurfaceValidate ] || rm -f "$SD/checkpoint"
+    # The pre-snapshot and preflight's read are fresh only for the stage they were taken for.
+    PRE_FLAT=; HEAT_FLAT=
     put "$SD/summary" "$SUMMARY"
     put "$SD/finished" "$(now)"
     put "$SD/state" "$RESULT"

@@ -1,4 +1,4 @@
-# NasBurnin SMART self-tests, sourced by runner.sh (which provides smart_flat, fget, put, log, event,
+# NasBurnin SMART self-tests, sourced by runner.sh (which provides smart_flat, stage_flat, fget, put, log, event,
 # now, temperature and the NB_* spec values). POSIX sh.
 #
 # When has a self-test ended? Comparing only the newest log entry is wrong: two tests of one kind that
@@ -44,7 +44,7 @@ selftest_result() { awk -F '\t' -v kind="$2" -f "$BIN/selftestlog.awk" "$1"; }
 # Waits for a test that was running before ours (another tool's); a new test would abort it.
 selftest_wait_idle() {
     local waited
-    smart_flat > "$SD/before.flat"
+    stage_flat > "$SD/before.flat"
     selftest_running "$SD/before.flat" || return 0
     log "a self-test is already running on $NB_DEVICE; waiting for it to finish first"
     waited=0

@@ -60,8 +60,10 @@ bb_run() {
     "$NB_BADBLOCKS" "$@" >>"$SD/bb.out" 2>>"$SD/bb.raw" &
     CHILD=$!
     start_ticker
-    BB_HALT=0; ticks=0
-    until wait_child; do
+    BB_HALT=0; ticks=0; hc=0
+    # The stage's first heat check, at once, reads the temperature from preflight's smartctl read (HEAT_FLAT).
+    if [ -n "$HEAT_FLAT" ]; then heat_check; hc=$?; fi
+    while [ "$hc" != 2 ] && [ "$hc" != 3 ] && ! wait_child; do
         [ "$TICKED" = 1 ] || continue
         bb_consume
         cp_track
@@ -70,14 +72,13 @@ bb_run() {
             ticks=0
             heat_check
             hc=$?
-            if [ "$hc" = 2 ] || [ "$hc" = 3 ]; then
-                BB_HALT=$hc
-                kill -CONT "$CHILD" 2>/dev/null; kill -TERM "$CHILD" 2>/dev/null
-                until wait_child; do :; done
-                break
-            fi
         fi
     done
+    if [ "$hc" = 2 ] || [ "$hc" = 3 ]; then
+        BB_HALT=$hc
+        kill -CONT "$CHILD" 2>/dev/null; kill -TERM "$CHILD" 2>/dev/null
+        until wait_child; do :; done
+    fi
     BB_RC=$CHILD_RC
     CHILD=
     stop_ticker
@@ -206,7 +207,7 @@ surface() {
     preflight || return
     if [ "$NB_BB_PATTERN" = random ]; then BB_PATTERNS=random; else BB_PATTERNS=$BB_DEFAULT_PATTERNS; fi
     set -- $BB_PATTERNS; BB_NP=$#; BB_PHASES=$((2 * BB_NP))
-    size=$("$NB_LSBLK" -bdno SIZE "$NB_DEVICE" 2>/dev/null | tr -d ' ')
+    size=$DEV_SIZE   # preflight's lsblk read
     case $size in ''|*[!0-9]*) size=0 ;; esac
     BB_N=$((size / NB_BB_BLOCK))
     if [ "$BB_N" -lt 1 ]; then RESULT=Failed; SUMMARY="cannot read the size of $NB_DEVICE"; return; fi
