@@ -13,7 +13,7 @@ internal static class RunWaiter
 {
     private const int ParentId = 1;
 
-    public static void Wait(BurninCmdlet cmdlet, IReadOnlyCollection<long> runIds, TimeSpan poll, TimeSpan? timeout)
+    public static async Task WaitAsync(BurninCmdlet cmdlet, IReadOnlyCollection<long> runIds, TimeSpan poll, TimeSpan? timeout)
     {
         var store = cmdlet.Store;
         var repo = new RunRepository(store);
@@ -21,7 +21,7 @@ internal static class RunWaiter
         var started = DateTime.UtcNow;
         while (pending.Count > 0 && !cmdlet.Cancellation.IsCancellationRequested)
         {
-            BurninHosts.Refresh(cmdlet, pending);
+            await BurninHosts.RefreshAsync(cmdlet, pending).ConfigureAwait(false);
             var runs = repo.Query(new RunQuery(RunIds: pending.ToList()));
             var stages = repo.Stages(pending.ToList(), includeLog: false);
             var now = store.Clock.UtcNow;
@@ -59,7 +59,14 @@ internal static class RunWaiter
                 cmdlet.WriteWarning($"Stopped waiting after {t}; {pending.Count} run(s) are still going on their hosts.");
                 break;
             }
-            cmdlet.Cancellation.WaitHandle.WaitOne(poll);
+            try
+            {
+                await Task.Delay(poll, cmdlet.Cancellation).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
         }
         if (!cmdlet.Cancellation.IsCancellationRequested)
             cmdlet.WriteProgress(new ProgressRecord(ParentId, "Burn-in", "Done") { RecordType = ProgressRecordType.Completed });

@@ -37,7 +37,7 @@ public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
         CollectTargets();
     }
 
-    protected override void EndProcessing()
+    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         var store = Store;
         var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
@@ -46,7 +46,7 @@ public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
         TimeSpan Elapsed(HostRecord h) => clocks.TryGetValue(h.Id, out var w) ? w.Elapsed : TimeSpan.Zero;
 
         var source = Actor.CurrentSource();
-        HostFanOut.Run(this, Targets,
+        await HostFanOut.RunAsync(this, Targets,
             async (host, shell, ct) =>
             {
                 var refresh = await InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct).ConfigureAwait(false);
@@ -63,11 +63,12 @@ public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
                 WriteError(ErrorRecords.From(error, host.Name));
             },
             ThrottleLimit,
-            host => clocks[host.Id] = Stopwatch.StartNew());
+            host => clocks[host.Id] = Stopwatch.StartNew()).ConfigureAwait(false);
 
         try
         {
-            foreach (var failed in new NotificationService(store).DispatchAsync(ModuleSession.Current.Actor, Cancellation).GetAwaiter().GetResult().Failures)
+            var sent = await new NotificationService(store).DispatchAsync(Session.Actor, cancellationToken).ConfigureAwait(false);
+            foreach (var failed in sent.Failures)
                 WriteWarning($"{failed.Error} The message \"{failed.Subject}\" stays queued and is sent again at the next sync.");
         }
         catch (BurninException e)
