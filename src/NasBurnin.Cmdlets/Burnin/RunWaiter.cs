@@ -32,25 +32,7 @@ internal static class RunWaiter
                 PercentComplete = (int)Math.Clamp(overall, 0, 100),
             });
             foreach (var run in mapped)
-            {
-                var id = ChildId(run.RunId);
-                if (RunStates.IsFinal(run.State))
-                {
-                    cmdlet.WriteProgress(new ProgressRecord(id, Activity(run), run.Result) { ParentActivityId = ParentId, RecordType = ProgressRecordType.Completed });
-                    cmdlet.WriteObject(run);
-                    pending.Remove(run.RunId);
-                    continue;
-                }
-                var stage = stages.Where(s => s.RunId == run.RunId).Select(s => BurninMapping.Stage(s, now)).FirstOrDefault(s => s.State == StageStates.Running);
-                var record = new ProgressRecord(id, Activity(run), Status(run, stage))
-                {
-                    ParentActivityId = ParentId,
-                    PercentComplete = (int)Math.Clamp(run.Progress, 0, 100),
-                    SecondsRemaining = stage?.Eta is { } eta ? (int)Math.Min(int.MaxValue, eta.TotalSeconds) : -1,
-                    CurrentOperation = stage?.Summary,
-                };
-                cmdlet.WriteProgress(record);
-            }
+                if (Report(cmdlet, run, stages, now)) pending.Remove(run.RunId);
             foreach (var missing in pending.Where(p => runs.All(r => r.Id != p)).ToList())
                 pending.Remove(missing);
             if (pending.Count == 0) break;
@@ -70,6 +52,27 @@ internal static class RunWaiter
         }
         if (!cmdlet.Cancellation.IsCancellationRequested)
             cmdlet.WriteProgress(new ProgressRecord(ParentId, "Burn-in", "Done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    /// <summary>A finished run completes its bar and is written (true); a running one updates its bar.</summary>
+    private static bool Report(BurninCmdlet cmdlet, BurninRun run, IReadOnlyList<StageRecord> stages, DateTimeOffset now)
+    {
+        var id = ChildId(run.RunId);
+        if (RunStates.IsFinal(run.State))
+        {
+            cmdlet.WriteProgress(new ProgressRecord(id, Activity(run), run.Result) { ParentActivityId = ParentId, RecordType = ProgressRecordType.Completed });
+            cmdlet.WriteObject(run);
+            return true;
+        }
+        var stage = stages.Where(s => s.RunId == run.RunId).Select(s => BurninMapping.Stage(s, now)).FirstOrDefault(s => s.State == StageStates.Running);
+        cmdlet.WriteProgress(new ProgressRecord(id, Activity(run), Status(run, stage))
+        {
+            ParentActivityId = ParentId,
+            PercentComplete = (int)Math.Clamp(run.Progress, 0, 100),
+            SecondsRemaining = stage?.Eta is { } eta ? (int)Math.Min(int.MaxValue, eta.TotalSeconds) : -1,
+            CurrentOperation = stage?.Summary,
+        });
+        return false;
     }
 
     private static int ChildId(long runId) => (int)(runId % 1_000_000) + 10;

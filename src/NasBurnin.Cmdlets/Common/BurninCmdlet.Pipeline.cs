@@ -41,6 +41,11 @@ public abstract partial class BurninCmdlet
         {
             _dispatcher = null;
         }
+        if (task.IsCanceled)
+        {
+            if (token.IsCancellationRequested) return;
+            throw new OperationCanceledException(); // cancelled by something other than Ctrl+C: not a quiet stop
+        }
         if (task.Exception?.InnerException is not { } error) return;
         if (error is OperationCanceledException && token.IsCancellationRequested) return;
         if (error is TerminatingError terminating) base.ThrowTerminatingError(terminating.Record);
