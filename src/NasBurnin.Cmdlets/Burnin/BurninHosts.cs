@@ -6,11 +6,9 @@ using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Burnin;
 
-/// <summary>Hosts as the burn-in engine needs them, and the refresh of their unfinished runs.</summary>
+/// <summary>The hosts of runs, and the refresh of their unfinished runs.</summary>
 internal static class BurninHosts
 {
-    public static HostContext Context(HostRecord h, BurninSettings s, IRemoteShell shell) => HostContexts.For(h, s, shell);
-
     /// <summary>The registered hosts of these runs (a run whose host was removed has none).</summary>
     public static List<HostRecord> For(BurninStore store, IEnumerable<RunRecord> runs)
     {
@@ -33,7 +31,7 @@ internal static class BurninHosts
         var settings = new SettingsRepository(store).Get();
         var service = new BurninService(store, InventorySmartReader.Instance);
         return HostFanOut.RunAsync<bool>(cmdlet, hosts,
-            async (host, shell, ct) => { await service.RefreshAsync(Context(host, settings, shell), settings, ct).ConfigureAwait(false); return true; },
+            async (host, shell, ct) => { await service.RefreshAsync(HostContexts.For(host, settings, shell), settings, ct).ConfigureAwait(false); return true; },
             (_, _) => { },
             (host, e) => cmdlet.WriteWarning($"Could not refresh the runs on {host}: {e.Message} Showing their last known state."));
     }

@@ -67,7 +67,7 @@ public sealed class ResumeBurninRunCommand : AsyncBurninCmdlet
 
         var resumed = new List<long>();
         await HostFanOut.RunAsync(this, hosts.Where(h => plans.ContainsKey(h.Id)).ToList(),
-            (host, shell, ct) => resumer.ResumeAsync(BurninHosts.Context(host, settings, shell), plans[host.Id], actor, ct),
+            (host, shell, ct) => resumer.ResumeAsync(HostContexts.For(host, settings, shell), plans[host.Id], actor, ct),
             (_, result) => WriteResumed(store, result, resumed)).ConfigureAwait(false);
         if (Wait && resumed.Count > 0)
             await RunWaiter.WaitAsync(this, resumed, TimeSpan.FromSeconds(PollSeconds), null).ConfigureAwait(false);

@@ -55,7 +55,7 @@ public sealed class StopBurninRunCommand : AsyncBurninCmdlet
         await HostFanOut.RunAsync<bool>(this, hosts,
             async (host, shell, ct) =>
             {
-                await service.StopAsync(BurninHosts.Context(host, settings, shell), chosen.Where(r => r.HostId == host.Id).ToList(), actor, settings, ct).ConfigureAwait(false);
+                await service.StopAsync(HostContexts.For(host, settings, shell), chosen.Where(r => r.HostId == host.Id).ToList(), actor, settings, ct).ConfigureAwait(false);
                 return true;
             },
             (_, _) => { }).ConfigureAwait(false);

@@ -50,9 +50,9 @@ public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
             async (host, shell, ct) =>
             {
                 var refresh = await InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct).ConfigureAwait(false);
-                await new BurninService(store, InventorySmartReader.Instance).RefreshAsync(BurninHosts.Context(host, settings, shell), settings, ct).ConfigureAwait(false);
+                await new BurninService(store, InventorySmartReader.Instance).RefreshAsync(HostContexts.For(host, settings, shell), settings, ct).ConfigureAwait(false);
                 // Set-BurninConfig -AutoResume $true: Interrupted runs whose drives pass every check go on by themselves.
-                await new RunResumer(store).AutoResumeAsync(BurninHosts.Context(host, settings, shell), settings, source, ct).ConfigureAwait(false);
+                await new RunResumer(store).AutoResumeAsync(HostContexts.For(host, settings, shell), settings, source, ct).ConfigureAwait(false);
                 if (clocks.TryGetValue(host.Id, out var w)) w.Stop();
                 return refresh;
             },
