@@ -6,15 +6,9 @@ using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Burnin;
 
-/// <summary>Hosts as the burn-in engine needs them, and the refresh of their unfinished runs.</summary>
+/// <summary>The hosts of runs, and the refresh of their unfinished runs.</summary>
 internal static class BurninHosts
 {
-    public static HostContext Context(HostRecord h, BurninSettings s, IRemoteShell shell) =>
-        new(h.Id, h.Name, h.EffectiveWorkDir(s),
-            new RunnerTools(h.ToolPath(HostTools.Smartctl), h.ToolPath(HostTools.Badblocks), h.ToolPath(HostTools.Nvme),
-                h.ToolPath(HostTools.Lsblk), h.ToolPath(HostTools.Findmnt), h.ToolPath(HostTools.Zpool)),
-            h.EffectiveMaxParallelRuns(s), shell);
-
     /// <summary>The registered hosts of these runs (a run whose host was removed has none).</summary>
     public static List<HostRecord> For(BurninStore store, IEnumerable<RunRecord> runs)
     {
@@ -25,19 +19,19 @@ internal static class BurninHosts
 
     /// <summary>
     /// Asks every host that has unfinished runs (of the given ones, or all) for their state, one round
-    /// trip per host in parallel; a host that cannot be reached gets one error and its runs keep their
+    /// trip per host in parallel; a host that cannot be reached gets one warning and its runs keep their
     /// last known state.
     /// </summary>
-    public static void Refresh(BurninCmdlet cmdlet, IReadOnlyCollection<long>? runIds = null)
+    public static Task RefreshAsync(BurninCmdlet cmdlet, IReadOnlyCollection<long>? runIds = null)
     {
         var store = cmdlet.Store;
         var unfinished = new RunRepository(store).Query(new RunQuery(RunIds: runIds, UnfinishedOnly: true));
         var hosts = For(store, unfinished);
-        if (hosts.Count == 0) return;
+        if (hosts.Count == 0) return Task.CompletedTask;
         var settings = new SettingsRepository(store).Get();
         var service = new BurninService(store, InventorySmartReader.Instance);
-        HostFanOut.Run<bool>(cmdlet, hosts,
-            async (host, shell, ct) => { await service.RefreshAsync(Context(host, settings, shell), settings, ct).ConfigureAwait(false); return true; },
+        return HostFanOut.RunAsync<bool>(cmdlet, hosts,
+            async (host, shell, ct) => { await service.RefreshAsync(HostContexts.For(host, settings, shell), settings, ct).ConfigureAwait(false); return true; },
             (_, _) => { },
             (host, e) => cmdlet.WriteWarning($"Could not refresh the runs on {host}: {e.Message} Showing their last known state."));
     }

@@ -10,7 +10,7 @@ namespace NasBurnin.Burnin;
 /// <summary>Get-BurninRun: runs, refreshed from their hosts first (one round trip per host) unless -Offline.</summary>
 [Cmdlet(VerbsCommon.Get, "BurninRun")]
 [OutputType(typeof(BurninRun))]
-public sealed class GetBurninRunCommand : BurninCmdlet
+public sealed class GetBurninRunCommand : AsyncBurninCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(RunIdCompleter))]
@@ -40,7 +40,7 @@ public sealed class GetBurninRunCommand : BurninCmdlet
     [Parameter]
     public SwitchParameter Offline { get; set; }
 
-    protected override void ProcessRecord()
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var serial = NamePatterns.Parse(this, Serial);
         var host = NamePatterns.Parse(this, HostName);
@@ -51,7 +51,7 @@ public sealed class GetBurninRunCommand : BurninCmdlet
         {
             // State and Result describe the answer after the refresh, so they must not narrow what is refreshed.
             var targets = repo.Query(query with { States = null, Results = null, UnfinishedOnly = true }).Select(r => r.Id).ToList();
-            if (targets.Count > 0) BurninHosts.Refresh(this, targets);
+            if (targets.Count > 0) await BurninHosts.RefreshAsync(this, targets).ConfigureAwait(false);
         }
         var runs = repo.Query(query);
         if (runs.Count == 0) ReportUnknownNames(serial, host);

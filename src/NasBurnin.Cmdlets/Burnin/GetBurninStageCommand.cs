@@ -8,7 +8,7 @@ namespace NasBurnin.Burnin;
 /// <summary>Get-BurninStage: the stages of runs, with live progress, and their logs with -IncludeLog.</summary>
 [Cmdlet(VerbsCommon.Get, "BurninStage")]
 [OutputType(typeof(BurninStage))]
-public sealed class GetBurninStageCommand : BurninCmdlet
+public sealed class GetBurninStageCommand : AsyncBurninCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(RunIdCompleter))]
@@ -21,14 +21,14 @@ public sealed class GetBurninStageCommand : BurninCmdlet
     [Parameter]
     public SwitchParameter Offline { get; set; }
 
-    protected override void ProcessRecord()
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var store = Store;
         var repo = new RunRepository(store);
         if (!Offline)
         {
             var targets = repo.Query(new RunQuery(RunIds: RunId, UnfinishedOnly: true)).Select(r => r.Id).ToList();
-            if (targets.Count > 0) BurninHosts.Refresh(this, targets);
+            if (targets.Count > 0) await BurninHosts.RefreshAsync(this, targets).ConfigureAwait(false);
         }
         var now = store.Clock.UtcNow;
         foreach (var s in repo.Stages(RunId, IncludeLog))

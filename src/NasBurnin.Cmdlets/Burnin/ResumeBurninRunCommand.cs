@@ -3,6 +3,8 @@ using NasBurnin.Common;
 using NasBurnin.Completion;
 using NasBurnin.Engine.Burnin;
 using NasBurnin.Engine.Inventory;
+using NasBurnin.Engine.Common;
+using NasBurnin.Engine.Remote;
 using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Burnin;
@@ -17,7 +19,7 @@ namespace NasBurnin.Burnin;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Resume, "BurninRun", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BurninRun))]
-public sealed class ResumeBurninRunCommand : BurninCmdlet
+public sealed class ResumeBurninRunCommand : AsyncBurninCmdlet
 {
     private readonly List<long> _ids = new();
 
@@ -37,7 +39,7 @@ public sealed class ResumeBurninRunCommand : BurninCmdlet
 
     protected override void ProcessRecord() => _ids.AddRange(RunId);
 
-    protected override void EndProcessing()
+    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         if (_ids.Count == 0) return;
         var store = Store;
@@ -45,9 +47,8 @@ public sealed class ResumeBurninRunCommand : BurninCmdlet
         var ids = _ids.Distinct().ToList();
         var whatIf = IsWhatIf;
         // The host may know better than the store (a run killed since the last look): not under -WhatIf, which changes nothing.
-        if (!whatIf) BurninHosts.Refresh(this, ids);
-        var repo = new RunRepository(store);
-        var runs = repo.Query(new RunQuery(RunIds: ids));
+        if (!whatIf) await BurninHosts.RefreshAsync(this, ids).ConfigureAwait(false);
+        var runs = new RunRepository(store).Query(new RunQuery(RunIds: ids));
         foreach (var missing in ids.Where(id => runs.All(r => r.Id != id)))
             WriteError(ErrorRecords.Create("RunNotFound", ErrorCategory.ObjectNotFound, $"There is no run {missing} in the store.", missing));
         var hosts = BurninHosts.For(store, runs);
@@ -58,17 +59,35 @@ public sealed class ResumeBurninRunCommand : BurninCmdlet
 
         // Where the drives answer now: a fresh inventory finds a drive that moved (sdb -> sdc) by its identity.
         var reachable = hosts.Where(h => runs.Any(r => r.HostId == h.Id && r.State == RunStates.Interrupted)).ToList();
-        if (!whatIf)
-        {
-            var failed = new HashSet<long>();
-            HostFanOut.Run(this, reachable,
-                (host, shell, ct) => InventoryService.RefreshAsync(shell, host, store, settings, null, ct),
-                (_, _) => { },
-                (host, e) => { failed.Add(host.Id); WriteError(ErrorRecords.From(e, host.Name)); });
-            reachable = reachable.Where(h => !failed.Contains(h.Id)).ToList();
-        }
+        if (!whatIf) reachable = await InventoriedAsync(store, settings, reachable).ConfigureAwait(false);
 
         var resumer = new RunResumer(store);
+        var plans = Confirmed(resumer, runs, hosts, reachable, settings, actor, whatIf);
+        if (plans.Count == 0) return;
+
+        var resumed = new List<long>();
+        await HostFanOut.RunAsync(this, hosts.Where(h => plans.ContainsKey(h.Id)).ToList(),
+            (host, shell, ct) => resumer.ResumeAsync(HostContexts.For(host, settings, shell), plans[host.Id], actor, ct),
+            (_, result) => WriteResumed(store, result, resumed)).ConfigureAwait(false);
+        if (Wait && resumed.Count > 0)
+            await RunWaiter.WaitAsync(this, resumed, TimeSpan.FromSeconds(PollSeconds), null).ConfigureAwait(false);
+    }
+
+    /// <summary>The hosts whose inventory could be read now; each one that could not gets its error.</summary>
+    private async Task<List<HostRecord>> InventoriedAsync(BurninStore store, BurninSettings settings, List<HostRecord> hosts)
+    {
+        var failed = new HashSet<long>();
+        await HostFanOut.RunAsync(this, hosts,
+            (host, shell, ct) => InventoryService.RefreshAsync(shell, host, store, settings, null, ct),
+            (_, _) => { },
+            (host, e) => { failed.Add(host.Id); WriteError(ErrorRecords.From(e, host.Name)); }).ConfigureAwait(false);
+        return hosts.Where(h => !failed.Contains(h.Id)).ToList();
+    }
+
+    /// <summary>Checks each run (the run as target of a refusal) and confirms each resume; the confirmed plans by host id.</summary>
+    private Dictionary<long, List<ResumePlan>> Confirmed(RunResumer resumer, IReadOnlyList<RunRecord> runs, List<HostRecord> hosts,
+        List<HostRecord> reachable, BurninSettings settings, Actor actor, bool whatIf)
+    {
         var plans = new Dictionary<long, List<ResumePlan>>();
         foreach (var run in runs)
         {
@@ -76,7 +95,7 @@ public sealed class ResumeBurninRunCommand : BurninCmdlet
             if (host is null) continue;
             if (run.State == RunStates.Interrupted && reachable.All(h => h.Id != host.Id)) continue; // its host's error is written
             ResumePlan? plan = null;
-            if (!PerItem(() => plan = resumer.Check(run, BurninHosts.Context(host, settings, StartRunCommandBase.NoShell.Instance), settings, actor, auditRefusals: !whatIf), run.Id) || plan is null)
+            if (!PerItem(() => plan = resumer.Check(run, HostContexts.ForPlanning(host, settings), settings, actor, auditRefusals: !whatIf), run.Id) || plan is null)
                 continue;
             var d = plan.Drive;
             var moved = d.Device != run.Device ? $", interrupted at {run.Device}" : "";
@@ -87,24 +106,17 @@ public sealed class ResumeBurninRunCommand : BurninCmdlet
             if (!plans.TryGetValue(host.Id, out var list)) plans[host.Id] = list = new();
             list.Add(plan);
         }
-        if (plans.Count == 0) return;
+        return plans;
+    }
 
-        var resumed = new List<long>();
-        HostFanOut.Run(this, hosts.Where(h => plans.ContainsKey(h.Id)).ToList(),
-            (host, shell, ct) => resumer.ResumeAsync(BurninHosts.Context(host, settings, shell), plans[host.Id], actor, ct),
-            (_, result) =>
-            {
-                foreach (var refusal in result.Refused)
-                    WriteError(ErrorRecords.Create("ResumeRefused", ErrorCategory.InvalidOperation,
-                        $"Run {refusal.Run.Id} ({refusal.Run.Serial} on {refusal.Run.HostName}) was not resumed and stays Interrupted: {refusal.Reason}.", refusal.Run.Id));
-                var stages = repo.Stages(result.Resumed.Select(r => r.Id).ToList(), includeLog: false);
-                foreach (var r in result.Resumed)
-                {
-                    resumed.Add(r.Id);
-                    if (!Wait) WriteObject(BurninMapping.Run(r, stages));
-                }
-            });
-        if (Wait && resumed.Count > 0)
-            RunWaiter.Wait(this, resumed, TimeSpan.FromSeconds(PollSeconds), null);
+    /// <summary>One host's answer: an error per refused run (it stays Interrupted), the resumed runs unless -Wait writes them later.</summary>
+    private void WriteResumed(BurninStore store, (IReadOnlyList<RunRecord> Resumed, IReadOnlyList<ResumeRefusal> Refused) result, List<long> resumed)
+    {
+        foreach (var refusal in result.Refused)
+            WriteError(ErrorRecords.Create("ResumeRefused", ErrorCategory.InvalidOperation,
+                $"Run {refusal.Run.Id} ({refusal.Run.Serial} on {refusal.Run.HostName}) was not resumed and stays Interrupted: {refusal.Reason}.", refusal.Run.Id));
+        resumed.AddRange(result.Resumed.Select(r => r.Id));
+        if (Wait) return;
+        foreach (var r in RunOutput.Of(store, result.Resumed)) WriteObject(r);
     }
 }

@@ -13,7 +13,7 @@ internal static class RunWaiter
 {
     private const int ParentId = 1;
 
-    public static void Wait(BurninCmdlet cmdlet, IReadOnlyCollection<long> runIds, TimeSpan poll, TimeSpan? timeout)
+    public static async Task WaitAsync(BurninCmdlet cmdlet, IReadOnlyCollection<long> runIds, TimeSpan poll, TimeSpan? timeout)
     {
         var store = cmdlet.Store;
         var repo = new RunRepository(store);
@@ -21,7 +21,7 @@ internal static class RunWaiter
         var started = DateTime.UtcNow;
         while (pending.Count > 0 && !cmdlet.Cancellation.IsCancellationRequested)
         {
-            BurninHosts.Refresh(cmdlet, pending);
+            await BurninHosts.RefreshAsync(cmdlet, pending).ConfigureAwait(false);
             var runs = repo.Query(new RunQuery(RunIds: pending.ToList()));
             var stages = repo.Stages(pending.ToList(), includeLog: false);
             var now = store.Clock.UtcNow;
@@ -32,25 +32,7 @@ internal static class RunWaiter
                 PercentComplete = (int)Math.Clamp(overall, 0, 100),
             });
             foreach (var run in mapped)
-            {
-                var id = ChildId(run.RunId);
-                if (RunStates.IsFinal(run.State))
-                {
-                    cmdlet.WriteProgress(new ProgressRecord(id, Activity(run), run.Result.ToString()) { ParentActivityId = ParentId, RecordType = ProgressRecordType.Completed });
-                    cmdlet.WriteObject(run);
-                    pending.Remove(run.RunId);
-                    continue;
-                }
-                var stage = stages.Where(s => s.RunId == run.RunId).Select(s => BurninMapping.Stage(s, now)).FirstOrDefault(s => s.State == StageState.Running);
-                var record = new ProgressRecord(id, Activity(run), Status(run, stage))
-                {
-                    ParentActivityId = ParentId,
-                    PercentComplete = (int)Math.Clamp(run.Progress, 0, 100),
-                    SecondsRemaining = stage?.Eta is { } eta ? (int)Math.Min(int.MaxValue, eta.TotalSeconds) : -1,
-                    CurrentOperation = stage?.Summary,
-                };
-                cmdlet.WriteProgress(record);
-            }
+                if (Report(cmdlet, run, stages, now)) pending.Remove(run.RunId);
             foreach (var missing in pending.Where(p => runs.All(r => r.Id != p)).ToList())
                 pending.Remove(missing);
             if (pending.Count == 0) break;
@@ -59,10 +41,38 @@ internal static class RunWaiter
                 cmdlet.WriteWarning($"Stopped waiting after {t}; {pending.Count} run(s) are still going on their hosts.");
                 break;
             }
-            cmdlet.Cancellation.WaitHandle.WaitOne(poll);
+            try
+            {
+                await Task.Delay(poll, cmdlet.Cancellation).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
         }
         if (!cmdlet.Cancellation.IsCancellationRequested)
             cmdlet.WriteProgress(new ProgressRecord(ParentId, "Burn-in", "Done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    /// <summary>A finished run completes its bar and is written (true); a running one updates its bar.</summary>
+    private static bool Report(BurninCmdlet cmdlet, BurninRun run, IReadOnlyList<StageRecord> stages, DateTimeOffset now)
+    {
+        var id = ChildId(run.RunId);
+        if (RunStates.IsFinal(run.State))
+        {
+            cmdlet.WriteProgress(new ProgressRecord(id, Activity(run), run.Result.ToString()) { ParentActivityId = ParentId, RecordType = ProgressRecordType.Completed });
+            cmdlet.WriteObject(run);
+            return true;
+        }
+        var stage = stages.Where(s => s.RunId == run.RunId).Select(s => BurninMapping.Stage(s, now)).FirstOrDefault(s => s.State == StageState.Running);
+        cmdlet.WriteProgress(new ProgressRecord(id, Activity(run), Status(run, stage))
+        {
+            ParentActivityId = ParentId,
+            PercentComplete = (int)Math.Clamp(run.Progress, 0, 100),
+            SecondsRemaining = stage?.Eta is { } eta ? (int)Math.Min(int.MaxValue, eta.TotalSeconds) : -1,
+            CurrentOperation = stage?.Summary,
+        });
+        return false;
     }
 
     private static int ChildId(long runId) => (int)(runId % 1_000_000) + 10;

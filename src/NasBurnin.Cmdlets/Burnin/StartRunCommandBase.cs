@@ -14,7 +14,7 @@ namespace NasBurnin.Burnin;
 /// it prompts, -WhatIf changes nothing, and where nobody can answer it fails closed), then start all
 /// drives of a host in one round trip.
 /// </summary>
-public abstract class StartRunCommandBase : BurninCmdlet
+public abstract class StartRunCommandBase : AsyncBurninCmdlet
 {
     private readonly List<BurninDrive> _drives = new();
 
@@ -41,69 +41,49 @@ public abstract class StartRunCommandBase : BurninCmdlet
 
     protected override void ProcessRecord() => _drives.AddRange(PipedDrives);
 
-    protected override void EndProcessing()
+    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         if (_drives.Count == 0) return;
         var store = Store;
         var actor = RequireOperator();
-        // A run the store still calls unfinished may have ended on its host since the last refresh: ask
-        // the host before refusing the drive as DriveBusy (not under -WhatIf, which changes nothing).
-        var driveIds = _drives.Select(d => d.DriveId).ToHashSet();
-        var stale = new RunRepository(store).Query(new RunQuery(UnfinishedOnly: true)).Where(r => driveIds.Contains(r.DriveId)).Select(r => r.Id).ToList();
-        if (stale.Count > 0 && !IsWhatIf) BurninHosts.Refresh(this, stale);
+        var whatIf = IsWhatIf;
+        var drives = _drives.DistinctBy(d => d.DriveId).ToDictionary(d => d.DriveId);
+        var starter = new RunStarter(store, InventorySmartReader.Instance);
+        // Not under -WhatIf, which changes nothing: asking the hosts records what they say.
+        var stale = starter.UnfinishedRuns(drives.Keys);
+        if (stale.Count > 0 && !whatIf) await BurninHosts.RefreshAsync(this, stale).ConfigureAwait(false);
         var settings = new SettingsRepository(store).Get();
-        var planner = new BurninPlanner(store, InventorySmartReader.Instance);
-        var hosts = new HostRepository(store);
+        var planned = starter.Plan(drives.Keys, ProfileName, StagesFor, settings, actor, auditRefusals: !whatIf);
+        var confirmed = Confirmed(planned, drives);
+        if (confirmed.Count == 0) return;
 
-        var byHost = new Dictionary<long, (HostRecord Host, List<(BurninDrive Drive, DriveFacts Facts, IReadOnlyList<StageKind> Stages)> Items)>();
-        foreach (var drive in _drives.DistinctBy(d => d.DriveId))
-        {
-            if (!PerItem(() =>
-                {
-                    var facts = planner.LoadDrive(drive.DriveId);
-                    var host = facts.HostId is { } hid ? hosts.Get(hid) : null;
-                    if (host is null)
-                        throw new BurninException("DriveHostUnknown", ErrorKind.NotFound,
-                            $"Drive {facts.Serial} ({facts.Device}) has no registered host; connect it with Connect-BurninHost and run Get-BurninDrive.") { Target = drive };
-                    var stages = StagesFor(planner, facts);
-                    if (!byHost.TryGetValue(host.Id, out var entry)) byHost[host.Id] = entry = (host, new());
-                    entry.Items.Add((drive, facts, stages));
-                }, drive))
-                continue;
-        }
-
-        var plans = new Dictionary<long, List<RunPlan>>();
-        foreach (var (hostId, (host, items)) in byHost)
-        {
-            var index = 0;
-            foreach (var (drive, facts, stages) in items)
+        var started = new List<long>();
+        await HostFanOut.RunAsync(this, confirmed.Keys.ToList(),
+            (host, shell, ct) => starter.StartAsync(host, shell, confirmed[host], settings, actor, ct),
+            (_, runs) =>
             {
-                RunPlan? plan = null;
-                var context = BurninHosts.Context(host, settings, NoShell.Instance);
-                if (!PerItem(() => plan = planner.Plan(facts, ProfileName, stages, context, settings, actor, index++, auditRefusals: !IsWhatIf), drive) || plan is null)
-                    continue;
-                if (!Confirm(plan, host)) continue;
-                if (!plans.TryGetValue(hostId, out var list)) plans[hostId] = list = new();
+                started.AddRange(runs.Select(r => r.Id));
+                if (Wait) return;
+                foreach (var run in RunOutput.Of(store, runs)) WriteObject(run);
+            }).ConfigureAwait(false);
+        if (Wait && started.Count > 0)
+            await RunWaiter.WaitAsync(this, started, TimeSpan.FromSeconds(PollSeconds), null).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes each drive's planning error (the drive as target) and confirms each plan; the confirmed plans by host.</summary>
+    private Dictionary<HostRecord, List<RunPlan>> Confirmed(IReadOnlyList<PlannedStart> planned, Dictionary<long, BurninDrive> drives)
+    {
+        var confirmed = new Dictionary<HostRecord, List<RunPlan>>(ReferenceEqualityComparer.Instance);
+        foreach (var p in planned)
+        {
+            if (p.Error is { } e) WriteError(ErrorRecords.From(e, drives[p.DriveId]));
+            else if (p is { Plan: { } plan, Host: { } host } && Confirm(plan, host))
+            {
+                if (!confirmed.TryGetValue(host, out var list)) confirmed[host] = list = new();
                 list.Add(plan);
             }
         }
-        if (plans.Count == 0) return;
-
-        var service = new BurninService(store, InventorySmartReader.Instance);
-        var started = new List<long>();
-        HostFanOut.Run(this, plans.Keys.Select(id => byHost[id].Host).ToList(),
-            (host, shell, ct) => service.StartAsync(BurninHosts.Context(host, settings, shell), plans[host.Id], actor, ct),
-            (_, runs) =>
-            {
-                var stages = new RunRepository(store).Stages(runs.Select(r => r.Id).ToList(), includeLog: false);
-                foreach (var r in runs)
-                {
-                    started.Add(r.Id);
-                    if (!Wait) WriteObject(BurninMapping.Run(r, stages));
-                }
-            });
-        if (Wait && started.Count > 0)
-            RunWaiter.Wait(this, started, TimeSpan.FromSeconds(PollSeconds), null);
+        return confirmed;
     }
 
     /// <summary>Destructive runs always go through ShouldProcess; others only when -WhatIf or -Confirm asks.</summary>
@@ -127,14 +107,4 @@ public abstract class StartRunCommandBase : BurninCmdlet
         >= 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:0.##} MB"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes"),
     };
-
-    /// <summary>A placeholder shell for planning, which never talks to the host.</summary>
-    internal sealed class NoShell : IRemoteShell
-    {
-        public static readonly NoShell Instance = new();
-        public string HostName => "";
-        public Task<CommandResult> RunAsync(string script, TimeSpan timeout, CancellationToken cancellationToken) => throw new InvalidOperationException("planning does not run commands");
-        public Task UploadAsync(string remotePath, byte[] content, int unixMode, CancellationToken cancellationToken) => throw new InvalidOperationException("planning does not upload");
-        public void Dispose() { }
-    }
 }

@@ -12,7 +12,7 @@ namespace NasBurnin.Burnin;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Stop, "BurninRun", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BurninRun))]
-public sealed class StopBurninRunCommand : BurninCmdlet
+public sealed class StopBurninRunCommand : AsyncBurninCmdlet
 {
     private readonly List<long> _ids = new();
 
@@ -26,7 +26,7 @@ public sealed class StopBurninRunCommand : BurninCmdlet
 
     protected override void ProcessRecord() => _ids.AddRange(RunId);
 
-    protected override void EndProcessing()
+    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         var store = Store;
         var actor = RequireOperator();
@@ -52,16 +52,15 @@ public sealed class StopBurninRunCommand : BurninCmdlet
         foreach (var orphan in chosen.Where(r => hosts.All(h => h.Id != r.HostId)))
             WriteError(ErrorRecords.Create("RunHostUnknown", ErrorCategory.ObjectNotFound,
                 $"Run {orphan.Id} belongs to {orphan.HostName}, which is no longer registered; connect it again with Connect-BurninHost to stop the run.", orphan.Id));
-        HostFanOut.Run<bool>(this, hosts,
+        await HostFanOut.RunAsync<bool>(this, hosts,
             async (host, shell, ct) =>
             {
-                await service.StopAsync(BurninHosts.Context(host, settings, shell), chosen.Where(r => r.HostId == host.Id).ToList(), actor, settings, ct).ConfigureAwait(false);
+                await service.StopAsync(HostContexts.For(host, settings, shell), chosen.Where(r => r.HostId == host.Id).ToList(), actor, settings, ct).ConfigureAwait(false);
                 return true;
             },
-            (_, _) => { });
+            (_, _) => { }).ConfigureAwait(false);
         if (!PassThru) return;
         var after = repo.Query(new RunQuery(RunIds: chosen.Select(r => r.Id).ToList()));
-        var stages = repo.Stages(after.Select(r => r.Id).ToList(), includeLog: false);
-        foreach (var r in after) WriteObject(BurninMapping.Run(r, stages));
+        foreach (var r in RunOutput.Of(store, after)) WriteObject(r);
     }
 }

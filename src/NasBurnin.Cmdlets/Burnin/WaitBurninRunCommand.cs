@@ -11,7 +11,7 @@ namespace NasBurnin.Burnin;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "BurninRun")]
 [OutputType(typeof(BurninRun))]
-public sealed class WaitBurninRunCommand : BurninCmdlet
+public sealed class WaitBurninRunCommand : AsyncBurninCmdlet
 {
     private readonly List<long> _ids = new();
 
@@ -32,13 +32,13 @@ public sealed class WaitBurninRunCommand : BurninCmdlet
         if (RunId is not null) _ids.AddRange(RunId);
     }
 
-    protected override void EndProcessing()
+    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         // Piped input that held no run (a filter matched nothing) means nothing to wait for, not "everything".
         if (_ids.Count == 0 && MyInvocation.ExpectingInput) return;
         var repo = new RunRepository(Store);
         var ids = _ids.Count > 0 ? _ids.Distinct().ToList() : repo.Query(new RunQuery(UnfinishedOnly: true)).Select(r => r.Id).ToList();
         if (ids.Count == 0) return;
-        RunWaiter.Wait(this, ids, TimeSpan.FromSeconds(PollSeconds), Timeout);
+        await RunWaiter.WaitAsync(this, ids, TimeSpan.FromSeconds(PollSeconds), Timeout).ConfigureAwait(false);
     }
 }

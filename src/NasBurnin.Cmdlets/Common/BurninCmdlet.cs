@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using NasBurnin.Engine.Auth;
 using NasBurnin.Engine.Common;
-using NasBurnin.Engine.Remote;
 using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Common;
@@ -10,7 +9,7 @@ namespace NasBurnin.Common;
 /// Base for NasBurnin cmdlets: the session's store, a cancellation token tied to Ctrl+C, and error
 /// helpers. Cmdlets stay thin: bind, validate, confirm, call the engine, write objects.
 /// </summary>
-public abstract class BurninCmdlet : PSCmdlet
+public abstract partial class BurninCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource _stop = new();
 
@@ -26,7 +25,7 @@ public abstract class BurninCmdlet : PSCmdlet
         {
             try
             {
-                return ModuleSession.Current.GetStore();
+                return Session.GetStore();
             }
             catch (BurninException e)
             {
@@ -75,7 +74,7 @@ public abstract class BurninCmdlet : PSCmdlet
     internal Actor RequireOperator()
     {
         var store = Store;
-        return Terminating(() => OperatorGate.RequireOperator(store, ModuleSession.Current.SignedInOperator, Actor.CurrentSource()));
+        return Terminating(() => OperatorGate.RequireOperator(store, Session.SignedInOperator, Actor.CurrentSource()));
     }
 
     /// <summary>
@@ -86,23 +85,14 @@ public abstract class BurninCmdlet : PSCmdlet
     internal GateResult RequireAdmin(string action = "administer users")
     {
         var store = Store;
-        return Terminating(() => OperatorGate.RequireAdmin(store, ModuleSession.Current.SignedInOperator, Actor.CurrentSource(), action));
+        return Terminating(() => OperatorGate.RequireAdmin(store, Session.SignedInOperator, Actor.CurrentSource(), action));
     }
 
-    /// <summary>
-    /// The session's shell for a registered host (one connection per host per runspace), opening it from
-    /// the store when the session has none: pinned key only, key file without passphrase only; else a
-    /// BurninException (HostCredentialRequired, HostKeyChanged, HostUnreachable, ...). Pipeline thread;
-    /// Ctrl+C cancels. For many hosts at once use <see cref="HostFanOut.Run"/>.
-    /// </summary>
-    internal IRemoteShell GetShell(HostRecord host) =>
-        ModuleSession.Current.Shells.GetAsync(host, new HostConnector(Store), Cancellation).GetAwaiter().GetResult();
-
     /// <summary>True under -WhatIf (or $WhatIfPreference): nothing may change, not even the audit trail.</summary>
-    internal bool IsWhatIf =>
+    internal bool IsWhatIf => OnPipeline(() =>
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent
-            : SessionState.PSVariable.GetValue("WhatIfPreference") is { } pref && LanguagePrimitives.IsTrue(pref);
+            : SessionState.PSVariable.GetValue("WhatIfPreference") is { } pref && LanguagePrimitives.IsTrue(pref));
 
     /// <summary>Resolves a user-supplied path (relative to the current PowerShell location, ~ allowed) to a file system path.</summary>
-    protected string ResolveFilePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    protected string ResolveFilePath(string path) => OnPipeline(() => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
 }

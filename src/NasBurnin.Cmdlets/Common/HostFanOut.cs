@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Remote;
@@ -6,102 +5,111 @@ using NasBurnin.Engine.Remote;
 namespace NasBurnin.Common;
 
 /// <summary>
-/// Runs one piece of work per host in parallel on the thread pool, each on the session's connection
-/// to that host, and hands results and errors back to the pipeline thread, which writes them as they
-/// arrive (Write* is only legal there). One host failing never stops the others: its error is written
-/// with the host name as target and recorded on the host row (LastError). Host key security errors
-/// are terminating once the other hosts have finished. Ctrl+C cancels every host's command promptly
-/// (their channels close) and nothing more is written.
+/// Runs one piece of work per host as parallel tasks (at most <c>maxParallel</c> at a time), each on the
+/// session's connection to that host. Each host's outcome is handed to the pipeline thread through the cmdlet's
+/// dispatcher as it arrives, so the callbacks run one at a time there and may Write*. One host failing never
+/// stops the others: its error is written with the host name as target and recorded on the host row
+/// (LastError). Host key security errors are terminating once the other hosts have finished. Ctrl+C cancels
+/// every host's command promptly (their channels close) and nothing more is written.
 /// </summary>
 internal static class HostFanOut
 {
     public const int DefaultParallelHosts = 8;
 
-    /// <param name="work">Runs on a worker thread; must honour the token. Never call Write* from it.</param>
+    /// <param name="work">Runs off the pipeline thread; must honour the token.</param>
     /// <param name="onResult">Runs on the pipeline thread for each host that succeeded.</param>
     /// <param name="onError">Runs on the pipeline thread for each host that failed (not for security errors);
     /// by default the error is written.</param>
-    /// <param name="onStart">Runs on a worker thread when the host's turn comes (before it connects), for
-    /// timing; it must not call Write* and must be thread-safe.</param>
-    public static void Run<T>(BurninCmdlet cmdlet, IReadOnlyList<HostRecord> hosts,
+    /// <param name="onStart">Runs off the pipeline thread when the host's turn comes (before it connects), for
+    /// timing; it must be thread-safe.</param>
+    public static Task RunAsync<T>(BurninCmdlet cmdlet, IReadOnlyList<HostRecord> hosts,
         Func<HostRecord, IRemoteShell, CancellationToken, Task<T>> work,
         Action<HostRecord, T> onResult,
         Action<HostRecord, BurninException>? onError = null,
         int maxParallel = DefaultParallelHosts,
-        Action<HostRecord>? onStart = null)
+        Action<HostRecord>? onStart = null) =>
+        hosts.Count == 0 ? Task.CompletedTask
+            : new FanOut<T>(cmdlet, work, onResult, onError ?? ((host, e) => cmdlet.WriteError(ErrorRecords.From(e, host.Name))), onStart)
+                .RunAsync(hosts, maxParallel);
+
+    /// <summary>One fan-out: its callbacks, and the security errors held back until every host has finished.</summary>
+    private sealed class FanOut<T>(BurninCmdlet cmdlet,
+        Func<HostRecord, IRemoteShell, CancellationToken, Task<T>> work,
+        Action<HostRecord, T> onResult,
+        Action<HostRecord, BurninException> onError,
+        Action<HostRecord>? onStart)
     {
-        if (hosts.Count == 0) return;
-        var store = cmdlet.Store;                      // resolved on the pipeline thread: the session is per runspace
-        var pool = ModuleSession.Current.Shells;
-        var connector = new HostConnector(store);
-        var token = cmdlet.Cancellation;
-        onError ??= (host, e) => cmdlet.WriteError(ErrorRecords.From(e, host.Name));
+        private readonly ShellPool _pool = cmdlet.Session.Shells;
+        private readonly HostConnector _connector = new(cmdlet.Store);
+        private readonly CancellationToken _token = cmdlet.Cancellation;
+        private readonly List<(HostRecord Host, BurninException Error)> _security = new(); // touched on the pipeline thread only
 
-        using var completed = new BlockingCollection<Action>();
-        using var throttle = new SemaphoreSlim(maxParallel);
-        var security = new List<(HostRecord Host, BurninException Error)>();
+        public async Task RunAsync(IReadOnlyList<HostRecord> hosts, int maxParallel)
+        {
+            using var throttle = new SemaphoreSlim(maxParallel);
+            await Task.WhenAll(hosts.Select(h => Task.Run(() => OneAsync(h, throttle), CancellationToken.None))).ConfigureAwait(false);
+            if (_security.Count == 0) return;
+            foreach (var (host, e) in _security.Skip(1)) cmdlet.WriteError(ErrorRecords.From(e, host.Name));
+            cmdlet.ThrowTerminatingError(ErrorRecords.From(_security[0].Error, _security[0].Host.Name));
+        }
 
-        async Task One(HostRecord host)
+        /// <summary>One host: its turn under the throttle, then its outcome handed to the pipeline thread.</summary>
+        private async Task OneAsync(HostRecord host, SemaphoreSlim throttle)
         {
             try
             {
-                await throttle.WaitAsync(token).ConfigureAwait(false);
+                await throttle.WaitAsync(_token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
+            Action? outcome;
             try
             {
-                onStart?.Invoke(host);
-                var shell = await pool.GetAsync(host, connector, token).ConfigureAwait(false);
-                var result = await work(host, shell, token).ConfigureAwait(false);
-                Record(connector, host, null);
-                completed.Add(() => onResult(host, result));
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-            }
-            catch (BurninException e)
-            {
-                Record(connector, host, e);
-                completed.Add(() =>
-                {
-                    if (e.Kind == ErrorKind.Security) security.Add((host, e));
-                    else onError(host, e);
-                });
-            }
-            catch (Exception e)
-            {
-                // Every worker exception is observed and becomes an error for its host (an unobserved one would be lost).
-                var wrapped = new BurninException("HostOperationFailed", ErrorKind.InvalidOperation, $"{host}: {e.Message}", e) { Target = host.Name };
-                Record(connector, host, wrapped);
-                completed.Add(() => onError(host, wrapped));
+                outcome = await AttemptAsync(host).ConfigureAwait(false);
             }
             finally
             {
                 throttle.Release();
             }
+            if (outcome is null) return;
+            try
+            {
+                cmdlet.OnPipeline(outcome);
+            }
+            catch (OperationCanceledException) when (_token.IsCancellationRequested)
+            {
+            }
         }
 
-        var tasks = hosts.Select(h => Task.Run(() => One(h))).ToArray();
-        _ = Task.WhenAll(tasks).ContinueWith(_ => completed.CompleteAdding(), TaskScheduler.Default);
-        try
+        /// <summary>Connects and works on one host; what to do on the pipeline thread with the outcome, none when cancelled.</summary>
+        private async Task<Action?> AttemptAsync(HostRecord host)
         {
-            foreach (var write in completed.GetConsumingEnumerable())
-                if (!token.IsCancellationRequested) write();
-        }
-        finally
-        {
-            // Never leave workers running against a disposed queue (a Write* may have thrown PipelineStoppedException).
-            try { Task.WaitAll(tasks); }
-            catch (AggregateException) { }
-        }
-
-        if (security.Count > 0)
-        {
-            foreach (var (host, e) in security.Skip(1)) cmdlet.WriteError(ErrorRecords.From(e, host.Name));
-            cmdlet.ThrowTerminatingError(ErrorRecords.From(security[0].Error, security[0].Host.Name));
+            try
+            {
+                onStart?.Invoke(host);
+                var shell = await _pool.GetAsync(host, _connector, _token).ConfigureAwait(false);
+                var result = await work(host, shell, _token).ConfigureAwait(false);
+                Record(_connector, host, null);
+                return () => onResult(host, result);
+            }
+            catch (OperationCanceledException) when (_token.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (BurninException e)
+            {
+                Record(_connector, host, e);
+                return e.Kind == ErrorKind.Security ? () => _security.Add((host, e)) : () => onError(host, e);
+            }
+            catch (Exception e) when (e is not PipelineStoppedException and not BurninCmdlet.TerminatingError)
+            {
+                // Every worker exception is observed and becomes an error for its host (an unobserved one would be lost).
+                var wrapped = new BurninException("HostOperationFailed", ErrorKind.InvalidOperation, $"{host}: {e.Message}", e) { Target = host.Name };
+                Record(_connector, host, wrapped);
+                return () => onError(host, wrapped);
+            }
         }
     }
 

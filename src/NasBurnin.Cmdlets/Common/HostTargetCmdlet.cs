@@ -9,7 +9,7 @@ namespace NasBurnin.Common;
 /// Test-BurninHost): the -HostName/-Port parameters, bound from names or piped BurninHost objects, and
 /// the hosts collected across the pipeline so they can all be contacted together, in parallel, at the end.
 /// </summary>
-public abstract class HostTargetCmdlet : BurninCmdlet
+public abstract class HostTargetCmdlet : AsyncBurninCmdlet
 {
     private protected readonly List<HostRecord> Targets = new();
 

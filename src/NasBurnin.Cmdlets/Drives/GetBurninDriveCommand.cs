@@ -58,7 +58,7 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
         CollectTargets();
     }
 
-    protected override void EndProcessing()
+    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         var query = DriveFilter.Query(NamePatterns.Parse(this, Serial), Role, Transport);
         if (Offline)
@@ -71,7 +71,7 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
         var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
         var wake = WakeDrives ? Waking(store, query) : new Dictionary<long, IReadOnlyCollection<string>?>();
-        HostFanOut.Run(this, Targets,
+        await HostFanOut.RunAsync(this, Targets,
             (host, shell, ct) => InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct,
                 wake.TryGetValue(host.Id, out var only), only),
             (host, refresh) =>
@@ -80,7 +80,7 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
                 foreach (var w in InventoryWarnings.For(refresh.Inventory, shown)) WriteWarning($"{host}: {w}");
                 foreach (var d in shown) WriteObject(BurninDrive.From(d));
                 written += shown.Count;
-            });
+            }).ConfigureAwait(false);
         if (written == 0) ReportUnknownSerial(query);
     }
 

@@ -37,7 +37,7 @@ public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
         CollectTargets();
     }
 
-    protected override void EndProcessing()
+    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         var store = Store;
         var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
@@ -46,13 +46,13 @@ public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
         TimeSpan Elapsed(HostRecord h) => clocks.TryGetValue(h.Id, out var w) ? w.Elapsed : TimeSpan.Zero;
 
         var source = Actor.CurrentSource();
-        HostFanOut.Run(this, Targets,
+        await HostFanOut.RunAsync(this, Targets,
             async (host, shell, ct) =>
             {
                 var refresh = await InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct).ConfigureAwait(false);
-                await new BurninService(store, InventorySmartReader.Instance).RefreshAsync(BurninHosts.Context(host, settings, shell), settings, ct).ConfigureAwait(false);
+                await new BurninService(store, InventorySmartReader.Instance).RefreshAsync(HostContexts.For(host, settings, shell), settings, ct).ConfigureAwait(false);
                 // Set-BurninConfig -AutoResume $true: Interrupted runs whose drives pass every check go on by themselves.
-                await new RunResumer(store).AutoResumeAsync(BurninHosts.Context(host, settings, shell), settings, source, ct).ConfigureAwait(false);
+                await new RunResumer(store).AutoResumeAsync(HostContexts.For(host, settings, shell), settings, source, ct).ConfigureAwait(false);
                 if (clocks.TryGetValue(host.Id, out var w)) w.Stop();
                 return refresh;
             },
@@ -63,11 +63,12 @@ public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
                 WriteError(ErrorRecords.From(error, host.Name));
             },
             ThrottleLimit,
-            host => clocks[host.Id] = Stopwatch.StartNew());
+            host => clocks[host.Id] = Stopwatch.StartNew()).ConfigureAwait(false);
 
         try
         {
-            foreach (var failed in new NotificationService(store).DispatchAsync(ModuleSession.Current.Actor, Cancellation).GetAwaiter().GetResult().Failures)
+            var sent = await new NotificationService(store).DispatchAsync(Session.Actor, cancellationToken).ConfigureAwait(false);
+            foreach (var failed in sent.Failures)
                 WriteWarning($"{failed.Error} The message \"{failed.Subject}\" stays queued and is sent again at the next sync.");
         }
         catch (BurninException e)

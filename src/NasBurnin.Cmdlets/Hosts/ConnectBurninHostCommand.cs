@@ -23,7 +23,7 @@ namespace NasBurnin.Hosts;
 /// Password is the default set: -Credential belongs to both the Key and the Password set, and
 /// PowerShell prefers the default set among candidates even when its mandatory -KeyFilePath is missing.
 /// </remarks>
-public sealed class ConnectBurninHostCommand : BurninCmdlet
+public sealed class ConnectBurninHostCommand : AsyncBurninCmdlet
 {
     private const string KeySet = "Key";
     private const string PasswordSet = "Password";
@@ -95,7 +95,7 @@ public sealed class ConnectBurninHostCommand : BurninCmdlet
             Terminating(() => RemoteNames.RequireSafePath(WorkDir, "work folder"), WorkDir);
     }
 
-    protected override void ProcessRecord()
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var names = HostName.Length > 0 ? HostName : new[] { "localhost" };
         var store = Store;
@@ -104,8 +104,8 @@ public sealed class ConnectBurninHostCommand : BurninCmdlet
         {
             try
             {
-                var outcome = Connect(store, RemoteNames.RequireHostName(name));
-                ModuleSession.Current.Shells.Put(outcome.Host.Id, outcome.Shell);
+                var outcome = await ConnectAsync(store, RemoteNames.RequireHostName(name), cancellationToken).ConfigureAwait(false);
+                Session.Shells.Put(outcome.Host.Id, outcome.Shell);
                 if (outcome.Verdict == HostKeyVerdict.ReplacePinned)
                     WriteWarning($"The pinned host key of {outcome.Host} was replaced by {outcome.Host.HostKeySha256}, as -HostKeyFingerprint asked.");
                 WriteObject(BurninHost.From(outcome.Host, settings, connected: true));
@@ -121,24 +121,25 @@ public sealed class ConnectBurninHostCommand : BurninCmdlet
         }
     }
 
-    private ConnectOutcome Connect(BurninStore store, string name)
+    private async Task<ConnectOutcome> ConnectAsync(BurninStore store, string name, CancellationToken cancellationToken)
     {
         var request = BuildRequest(store, name);
         var connector = new HostConnector(store);
         var actor = connector.PlannedChanges(request).Count > 0
             ? RequireAdmin("change the settings of a known host").Actor
-            : ModuleSession.Current.Actor;
+            : Session.Actor;
         try
         {
-            return connector.ConnectAsync(request, actor, Cancellation).GetAwaiter().GetResult();
+            return await connector.ConnectAsync(request, actor, cancellationToken).ConfigureAwait(false);
         }
         catch (HostKeyConfirmationRequired unknown)
         {
-            if (!AskToTrust(name, request.Port, unknown, out var why))
+            var (trusted, why) = OnPipeline(() => AskToTrust(name, request.Port, unknown));
+            if (!trusted)
                 throw HostErrors.KeyNotTrusted(name, request.Port, unknown.Fingerprint, why);
             // Connect again expecting exactly the confirmed key: a different key now is a mismatch.
-            return connector.ConnectAsync(request with { ExpectedFingerprint = unknown.Fingerprint }, actor, Cancellation)
-                .GetAwaiter().GetResult();
+            return await connector.ConnectAsync(request with { ExpectedFingerprint = unknown.Fingerprint }, actor, cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 
@@ -173,10 +174,10 @@ public sealed class ConnectBurninHostCommand : BurninCmdlet
     }
 
     /// <summary>
-    /// Shows the fingerprint and asks on the pipeline thread. A host that cannot prompt (pwsh
-    /// -NonInteractive, a scheduled task) throws, which counts as "No": fail closed, never hang.
+    /// Shows the fingerprint and asks (on the pipeline thread); whether the key is trusted, and why not. A host
+    /// that cannot prompt (pwsh -NonInteractive, a scheduled task) throws, which counts as "No": fail closed, never hang.
     /// </summary>
-    private bool AskToTrust(string name, int port, HostKeyConfirmationRequired unknown, out string why)
+    private (bool Trusted, string Why) AskToTrust(string name, int port, HostKeyConfirmationRequired unknown)
     {
         var choices = new Collection<ChoiceDescription>
         {
@@ -190,13 +191,11 @@ public sealed class ConnectBurninHostCommand : BurninCmdlet
         try
         {
             var answer = Host.UI.PromptForChoice("Unknown host key", message, choices, 1);
-            why = "the prompt was answered No";
-            return answer == 0;
+            return (answer == 0, "the prompt was answered No");
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
-            why = "this is the first contact and no one could answer the prompt (non-interactive session)";
-            return false;
+            return (false, "this is the first contact and no one could answer the prompt (non-interactive session)");
         }
     }
 }

@@ -26,18 +26,18 @@ public sealed class TestBurninHostCommand : HostTargetCmdlet
         CollectTargets();
     }
 
-    protected override void EndProcessing()
+    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         var store = Store;
         var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
-        HostFanOut.Run(this, Targets,
+        await HostFanOut.RunAsync(this, Targets,
             (host, shell, ct) => HostProbe.RunAsync(shell, host, settings, timeout, ct),
             (host, probe) => WriteObject(BurninHostTest.From(host, probe)),
             (host, error) =>
             {
                 WriteObject(BurninHostTest.Failed(host, error.Message));
                 WriteError(ErrorRecords.From(error, host.Name));
-            });
+            }).ConfigureAwait(false);
     }
 }

@@ -11,7 +11,7 @@ namespace NasBurnin.Reports;
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "BurninReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(BurninNotificationResult))]
-public sealed class SendBurninReportCommand : BurninCmdlet
+public sealed class SendBurninReportCommand : AsyncBurninCmdlet
 {
     [Parameter(Position = 0)]
     public DateTime Since { get; set; } = DateTime.Now.AddDays(-1);
@@ -21,7 +21,7 @@ public sealed class SendBurninReportCommand : BurninCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 
-    protected override void EndProcessing()
+    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         var service = new NotificationService(Store);
         var channels = Terminating(() => service.Targets(Name));
@@ -32,12 +32,12 @@ public sealed class SendBurninReportCommand : BurninCmdlet
         }
         var since = new DateTimeOffset(Since.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(Since, DateTimeKind.Local) : Since);
         var plan = Terminating(() => service.PrepareDigest(since));
-        var actor = ModuleSession.Current.Actor;
+        var actor = Session.Actor;
         foreach (var c in channels)
         {
             var attached = c.Kind == ChannelKind.Smtp && plan.Message.Attachments.Count > 0 ? $", {plan.Message.Attachments.Count} certificate(s) attached" : "";
             if (!ShouldProcess($"{c.Name} ({c.Kind} {c.Endpoint}, to {c.Recipients})", $"Send the report since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC{attached}")) continue;
-            var outcome = service.SendAsync(c, plan.Message, actor, "digest", Cancellation).GetAwaiter().GetResult();
+            var outcome = await service.SendAsync(c, plan.Message, actor, "digest", cancellationToken).ConfigureAwait(false);
             WriteObject(BurninNotificationResult.From(outcome));
             if (!outcome.Sent)
                 WriteError(ErrorRecords.Create(outcome.ErrorId ?? "NotificationFailed", ErrorCategory.ConnectionError, outcome.Error!, c.Name));

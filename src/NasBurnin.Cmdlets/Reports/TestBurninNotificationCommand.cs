@@ -11,24 +11,24 @@ namespace NasBurnin.Reports;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "BurninNotification", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(BurninNotificationResult))]
-public sealed class TestBurninNotificationCommand : BurninCmdlet
+public sealed class TestBurninNotificationCommand : AsyncBurninCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 
-    protected override void ProcessRecord()
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var service = new NotificationService(Store);
         var channels = Terminating(() => service.Targets(Name));
         if (channels.Count == 0)
             WriteWarning("No notification channel is enabled; nothing was sent. Set-BurninNotification adds one.");
-        var actor = ModuleSession.Current.Actor;
+        var actor = Session.Actor;
         foreach (var c in channels)
         {
             if (!ShouldProcess($"{c.Name} ({c.Kind} {c.Endpoint}, to {c.Recipients})", "Send a test message")) continue;
-            var outcome = service.SendTestAsync(c, actor, Cancellation).GetAwaiter().GetResult();
+            var outcome = await service.SendTestAsync(c, actor, cancellationToken).ConfigureAwait(false);
             WriteObject(BurninNotificationResult.From(outcome));
             if (!outcome.Sent)
                 WriteError(ErrorRecords.Create(outcome.ErrorId ?? "NotificationFailed", ErrorCategory.ConnectionError, outcome.Error!, c.Name));
