@@ -98,7 +98,7 @@ public sealed class BackupService
                 catch (CopyNotIntactException e)
                 {
                     // The copy is only as good as its source: if the store fails too, it is marked damaged.
-                    if (_store.QuickCheck("Backup-BurninStore (the copy failed integrity_check)") != "ok")
+                    if (_store.QuickCheck("Backup-BurninStore (the copy failed integrity_check)", ct) != "ok")
                         throw _store.DamageRefusal();
                     throw new BurninException("BackupNotIntact", ErrorKind.InvalidData,
                         $"The new backup '{target.Path}' failed its integrity check, so it was discarded: {e.Message}. The store or the backup disk may be damaged; run Test-BurninHealth and check the disk.") { Target = target.Path };

@@ -58,7 +58,7 @@ public sealed class HealthService
         }
         if (store is not null)
         {
-            checks.Add(Intact(store));
+            checks.Add(Intact(store, ct));
             try
             {
                 checks.Add(ProbeWrite(store));
@@ -109,12 +109,12 @@ public sealed class HealthService
     /// every open). Damage marks the store, so every process stops writing to it. A store marked damaged
     /// earlier that now passes a full integrity_check (repaired or replaced by hand) is unmarked.
     /// </summary>
-    private static HealthCheck Intact(BurninStore store)
+    private static HealthCheck Intact(BurninStore store, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         var marked = store.Damage;
         string quick;
-        try { quick = store.QuickCheck("Test-BurninHealth (PRAGMA quick_check)"); }
+        try { quick = store.QuickCheck("Test-BurninHealth (PRAGMA quick_check)", ct); }
         catch (Exception e) when (e is BurninException or SqliteException or IOException)
         {
             return new HealthCheck(StoreIntact, store.Path, false, $"PRAGMA quick_check could not run: {e.Message}");
@@ -125,7 +125,7 @@ public sealed class HealthService
         if (marked is null)
             return new HealthCheck(StoreIntact, store.Path, true,
                 $"PRAGMA quick_check: ok ({SqliteFiles.FormatBytes(SqliteFiles.SizeWithWal(store.Path))} checked in {sw.ElapsedMilliseconds} ms).");
-        var full = store.IntegrityCheck();
+        var full = store.IntegrityCheck(ct);
         if (full != "ok")
             return new HealthCheck(StoreIntact, store.Path, false,
                 $"PRAGMA quick_check passes, but integrity_check does not: {full}. " + store.DamageRefusal(marked).Message);

@@ -44,7 +44,7 @@ public sealed class RetentionService
         var step = "Check";
         try
         {
-            if (!options.WhatIf) CheckStore(hooks);
+            if (!options.WhatIf) CheckStore(hooks, ct);
             step = "Prune";
             PruneDue(result, options, hooks, ct);
 
@@ -98,10 +98,10 @@ public sealed class RetentionService
     }
 
     /// <summary>A damaged store is left alone (and never backed up over a good backup).</summary>
-    private void CheckStore(RetentionHooks hooks)
+    private void CheckStore(RetentionHooks hooks, CancellationToken ct)
     {
         hooks.Report("Checking the store (PRAGMA quick_check)...");
-        if (_store.QuickCheck("Invoke-BurninRetention (PRAGMA quick_check)") != "ok" || _store.Damage is not null)
+        if (_store.QuickCheck("Invoke-BurninRetention (PRAGMA quick_check)", ct) != "ok" || _store.Damage is not null)
             throw _store.DamageRefusal();
     }
 
@@ -233,7 +233,7 @@ public sealed class RetentionService
             hooks.Announce($"Converting the store '{_store.Path}' ({size}) to incremental auto-vacuum. This is done once, with a full VACUUM: " +
                 "other writers (syncs, runner updates) wait until it ends. Later retention runs return free space in short steps that writers do not wait for.");
             hooks.Report("Converting the store to incremental auto-vacuum (VACUUM)...");
-            vacuum.Full(convert: true);
+            vacuum.Full(convert: true, ct);
             result.Vacuum = RetentionVacuum.Conversion;
             return;
         }
@@ -242,7 +242,7 @@ public sealed class RetentionService
             if (!hooks.Ask(_store.Path, $"Compact the store ({size}) with a full VACUUM, during which other writers wait") || options.WhatIf)
                 return;
             hooks.Report("Compacting the store (full VACUUM)...");
-            vacuum.Full(convert: false);
+            vacuum.Full(convert: false, ct);
             result.Vacuum = RetentionVacuum.Full;
             return;
         }

@@ -26,15 +26,18 @@ internal static class SqliteFiles
     }
 
     /// <summary>"ok", or the first problems <c>PRAGMA integrity_check</c> found, one per line.</summary>
-    public static string IntegrityCheck(SqliteConnection c)
+    public static string IntegrityCheck(SqliteConnection c, CancellationToken ct = default)
     {
         using var cmd = c.CreateCommand();
         cmd.CommandText = "PRAGMA integrity_check(20)";
         cmd.CommandTimeout = 0;
-        var lines = new List<string>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read()) lines.Add(r.GetString(0));
-        return string.Join(Environment.NewLine, lines);
+        return SqliteInterrupt.Run(c, ct, () =>
+        {
+            var lines = new List<string>();
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) lines.Add(r.GetString(0));
+            return string.Join(Environment.NewLine, lines);
+        });
     }
 
     /// <summary>Pages one backup step copies (4 MB at the store's 4 KB pages).</summary>
@@ -66,7 +69,7 @@ internal static class SqliteFiles
         {
             Exec(dst, "PRAGMA synchronous = OFF");
             Exec(dst, "PRAGMA journal_mode = DELETE");
-            check = IntegrityCheck(dst);
+            check = IntegrityCheck(dst, ct);
             version = Migrations.ReadVersion(dst);
         }
         if (check != "ok")

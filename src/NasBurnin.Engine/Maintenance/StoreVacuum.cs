@@ -81,7 +81,7 @@ internal sealed class StoreVacuum
     /// the store into an incremental one (auto_vacuum only changes through a VACUUM). Then the WAL is
     /// folded back into the file.
     /// </summary>
-    public void Full(bool convert)
+    public void Full(bool convert, CancellationToken ct = default)
     {
         _store.Read(c =>
         {
@@ -90,8 +90,7 @@ internal sealed class StoreVacuum
             cmd.CommandTimeout = 0;
             // The pragma only takes effect through the VACUUM that follows on this connection.
             cmd.CommandText = (convert ? SchemaIncrementalVacuum.Sql + " " : "") + "VACUUM";
-            cmd.ExecuteNonQuery();
-            return 0;
+            return SqliteInterrupt.Run(c, ct, cmd.ExecuteNonQuery);
         });
         Checkpoint();
     }

@@ -94,17 +94,18 @@ public sealed class BurninStore
     /// <c>PRAGMA quick_check</c>: "ok", or its first findings. Reads every page (O(size)), so it is for
     /// health checks, retention and backups, not for every open. A failure marks the store damaged.
     /// </summary>
-    public string QuickCheck(string foundBy)
+    public string QuickCheck(string foundBy, CancellationToken ct = default)
     {
-        var result = Check("PRAGMA quick_check(20)");
+        var result = Check("PRAGMA quick_check(20)", ct);
         if (result != "ok") RecordDamage(foundBy, "PRAGMA quick_check: " + result);
         return result;
     }
 
     /// <summary><c>PRAGMA integrity_check</c> (also compares every index with its table): "ok" or its first findings.</summary>
-    public string IntegrityCheck() => Check("PRAGMA integrity_check(20)");
+    public string IntegrityCheck(CancellationToken ct = default) => Check("PRAGMA integrity_check(20)", ct);
 
-    private string Check(string pragma)
+    /// <summary>Runs a check pragma on its own connection; Ctrl+C interrupts it (it reads every page of the file).</summary>
+    private string Check(string pragma, CancellationToken ct)
     {
         try
         {
@@ -113,10 +114,13 @@ public sealed class BurninStore
             using var cmd = c.CreateCommand();
             cmd.CommandText = pragma;
             cmd.CommandTimeout = 0;
-            var lines = new List<string>();
-            using (var r = cmd.ExecuteReader())
-                while (r.Read()) lines.Add(r.GetString(0));
-            return string.Join("; ", lines);
+            return SqliteInterrupt.Run(c, ct, () =>
+            {
+                var lines = new List<string>();
+                using (var r = cmd.ExecuteReader())
+                    while (r.Read()) lines.Add(r.GetString(0));
+                return string.Join("; ", lines);
+            });
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)
         {
