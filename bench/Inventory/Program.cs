@@ -97,7 +97,8 @@ try
 
     // ---- 3: fleet
     var boxes = new List<Sandbox>();
-    double one = 0, all = 0;
+    HostCpu? hostCpu = null;
+    double one = 0, all = 0, hostCpu1 = 0, hostCpu8 = 0, pwshCpu1 = 0, pwshCpu8 = 0;
     var fleetSeen = "";
     if (fleet)
     try
@@ -115,21 +116,32 @@ try
             o.Shell.Dispose();
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (HostCpu.Available) hostCpu = new HostCpu(boxes);
+        var usage = hostCpu?.UsageFile ?? "";
         var script = $$"""
             $ErrorActionPreference = 'Stop'
             Import-Module '{{Path.Combine(repo, "out", "NasBurnin", "NasBurnin.psd1").Replace("'", "''")}}'
             Use-BurninStore -Path '{{db.Replace("'", "''")}}'
             $null = Get-BurninDrive; $null = Get-BurninDrive   # warm-up: connections, JIT, the shims' answers (with and without -d)
-            $one = @(); $all = @()
+            # Each call: wall ms, the hosts' CPU ms (their cgroup), this pwsh's own CPU ms.
+            function Timed([scriptblock] $call) {
+                $me = [System.Diagnostics.Process]::GetCurrentProcess()
+                $h0 = if ('{{usage}}') { [long](Get-Content '{{usage}}') } else { 0 }
+                $p0 = $me.TotalProcessorTime.TotalMilliseconds
+                $wall = (Measure-Command $call).TotalMilliseconds
+                $me.Refresh()
+                $h1 = if ('{{usage}}') { [long](Get-Content '{{usage}}') } else { 0 }
+                "$wall $(($h1 - $h0) / 1e6) $($me.TotalProcessorTime.TotalMilliseconds - $p0)"
+            }
             foreach ($i in 1..{{runs}}) {
                 if ($i % 2) {
-                    $one += (Measure-Command { $n1 = @(Get-BurninDrive -HostName 127.0.0.1) }).TotalMilliseconds
-                    $all += (Measure-Command { $n8 = @(Get-BurninDrive) }).TotalMilliseconds
+                    $o = Timed { $global:n1 = @(Get-BurninDrive -HostName 127.0.0.1) }
+                    $a = Timed { $global:n8 = @(Get-BurninDrive) }
                 } else {
-                    $all += (Measure-Command { $n8 = @(Get-BurninDrive) }).TotalMilliseconds
-                    $one += (Measure-Command { $n1 = @(Get-BurninDrive -HostName 127.0.0.1) }).TotalMilliseconds
+                    $a = Timed { $global:n8 = @(Get-BurninDrive) }
+                    $o = Timed { $global:n1 = @(Get-BurninDrive -HostName 127.0.0.1) }
                 }
-                "run $i one $($one[-1]) all $($all[-1])"
+                "run $i one $o all $a"
             }
             "seen one $($n1.Count) all $($n8.Count)"
             """;
@@ -137,17 +149,18 @@ try
         foreach (var x in new[] { "-NoProfile", "-NonInteractive", "-Command", script }) psi.ArgumentList.Add(x);
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
-        var o1 = new List<double>();
-        var o8 = new List<double>();
+        List<double> o1 = new(), o8 = new(), h1 = new(), h8 = new(), p1 = new(), p8 = new();
         string? line;
         while ((line = p.StandardOutput.ReadLine()) is not null)
         {
             var f = line.Split(' ');
             if (f[0] == "run")
             {
-                o1.Add(double.Parse(f[3], CultureInfo.InvariantCulture));
-                o8.Add(double.Parse(f[5], CultureInfo.InvariantCulture));
-                Console.WriteLine($"  run {f[1]}: 1 host {o1[^1]:0} ms, {fleetHosts} hosts {o8[^1]:0} ms");
+                double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
+                o1.Add(D(3)); h1.Add(D(4)); p1.Add(D(5));
+                o8.Add(D(7)); h8.Add(D(8)); p8.Add(D(9));
+                Console.WriteLine($"  run {f[1]}: 1 host {o1[^1]:0} ms (hosts' CPU {h1[^1]:0} ms, pwsh's {p1[^1]:0} ms), " +
+                    $"{fleetHosts} hosts {o8[^1]:0} ms (hosts' CPU {h8[^1]:0} ms, pwsh's {p8[^1]:0} ms)");
             }
             else if (f[0] == "seen") fleetSeen = $"drives seen: 1 host {f[2]}, {fleetHosts} hosts {f[4]}";
         }
@@ -155,10 +168,12 @@ try
         if (p.ExitCode != 0) throw new InvalidOperationException("pwsh failed: " + err.Result);
         one = Median(o1);
         all = Median(o8);
+        (hostCpu1, hostCpu8, pwshCpu1, pwshCpu8) = (Median(h1), Median(h8), Median(p1), Median(p8));
     }
     finally
     {
         foreach (var box in boxes) box.Dispose();
+        hostCpu?.Dispose();
     }
 
     Console.WriteLine();
@@ -171,6 +186,16 @@ try
     if (fleet) {
     Console.WriteLine($"3. median Get-BurninDrive, 1 host x {fleetDrives}: {one:0} ms; {fleetHosts} hosts x {fleetDrives}: {all:0} ms; {fleetSeen}");
     Console.WriteLine($"   ratio {fleetHosts} hosts / 1 host: {all / one:0.00}x (goal <= 1.5x)");
+    if (hostCpu8 > 0)
+    {
+        // The hosts share this machine's cores: their CPU plus pwsh's, spread over every core, is the least
+        // wall time the fleet call could take here, however well the module fans out.
+        var cores = Environment.ProcessorCount;
+        var floor = (hostCpu8 + pwshCpu8) / cores;
+        Console.WriteLine($"   CPU per call, median: 1 host: hosts {hostCpu1:0} ms, pwsh {pwshCpu1:0} ms; {fleetHosts} hosts: hosts {hostCpu8:0} ms, pwsh {pwshCpu8:0} ms");
+        Console.WriteLine($"   {fleetHosts} hosts' CPU on this machine's {cores} cores needs at least {floor:0} ms: the fleet call took {all / floor:0.00}x that floor");
+        Console.WriteLine($"   ({fleetHosts} hosts' CPU is {hostCpu8 / Math.Max(1, hostCpu1):0.0}x one host's; on real hosts each runs its script on its own CPU)");
+    }
     }
     return 0;
 }
