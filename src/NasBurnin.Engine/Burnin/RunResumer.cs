@@ -129,7 +129,7 @@ public sealed class RunResumer
         RunRepository.Requeue(c, tx, p.Run.Id, p.Drive.Device);
         RunRepository.ReopenInterruptedStages(c, tx, p.Run.Id);
         // The snapshots stored when the run was called Interrupted come again when it ends (the host keeps smart-pre.json).
-        c.Execute(tx, "DELETE FROM smart_snapshots WHERE run_id = $id", ("$id", p.Run.Id));
+        RunRepository.DeleteSnapshots(c, tx, p.Run.Id);
         var moved = p.Drive.Device != p.Run.Device ? $" (it was at {p.Run.Device} when interrupted)" : "";
         AuditLog.Record(c, tx, _store.Clock, "run_resumed", actor,
             $"run {p.Run.Id} resumed ({p.Run.ResumeCount + 1}) on {p.Drive.Device}{moved}" + (p.UnlockedRole is { } role ? $", consumed the {role} unlock" : "") +
