@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Engine.Burnin;
