@@ -59,7 +59,7 @@ public sealed class ResumeBurninRunCommand : AsyncBurninCmdlet
         var settings = new ConfigFacade(store).Settings();
 
         // Where the drives answer now: a fresh inventory finds a drive that moved (sdb -> sdc) by its identity.
-        var reachable = hosts.Where(h => runs.Any(r => r.HostId == h.Id && r.State == RunStates.Interrupted)).ToList();
+        var reachable = hosts.Where(h => runs.Any(r => r.HostId == h.Id && r.State == RunState.Interrupted)).ToList();
         if (!whatIf) reachable = await InventoriedAsync(new InventoryFacade(store), settings, reachable).ConfigureAwait(false);
 
         var plans = Confirmed(burnin, runs, hosts, reachable, settings, actor, whatIf);
@@ -93,7 +93,7 @@ public sealed class ResumeBurninRunCommand : AsyncBurninCmdlet
         {
             var host = hosts.FirstOrDefault(h => h.Id == run.HostId);
             if (host is null) continue;
-            if (run.State == RunStates.Interrupted && reachable.All(h => h.Id != host.Id)) continue; // its host's error is written
+            if (run.State == RunState.Interrupted && reachable.All(h => h.Id != host.Id)) continue; // its host's error is written
             ResumePlan? plan = null;
             if (!PerItem(() => plan = burnin.CheckResume(run, host, settings, actor, auditRefusals: !whatIf), run.Id) || plan is null)
                 continue;

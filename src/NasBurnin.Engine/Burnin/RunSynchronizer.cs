@@ -96,7 +96,7 @@ public sealed class RunSynchronizer
             RunChangeEvents.Ended(c, tx, run, result, reasons, remote.Events.Any(e => e.Type == "overheat"), now);
             return (result, reasons);
         }
-        if (state == RunStates.Stalled && run.State != RunStates.Stalled)
+        if (state == RunStates.Stalled && run.State != RunState.Stalled)
             RunChangeEvents.Stalled(c, tx, run, _settings.StallHours, now);
         else if (remote.Survivors is { } survivors)
             return (null, new[] { $"the runner on {run.HostName} stopped, but processes of its run are still alive after SIGKILL: {survivors}. " +
