@@ -3,15 +3,15 @@ using NasBurnin.Engine.Burnin;
 namespace NasBurnin.Burnin;
 
 /// <summary>
-/// Engine records to the output types PowerShell sees, with progress and ETA worked out. The store's state
-/// and result names become the shared enums here, and only here.
+/// Engine records to the output types PowerShell sees, with progress and ETA worked out. States and results
+/// are already the shared enums (RunRepository reads the store's names).
 /// </summary>
 internal static class BurninMapping
 {
     public static BurninRun Run(RunRecord r, IReadOnlyList<StageRecord> stages)
     {
         var mine = stages.Where(s => s.RunId == r.Id).OrderBy(s => s.Ordinal).ToList();
-        var current = mine.FirstOrDefault(s => s.State == StageStates.Running);
+        var current = mine.FirstOrDefault(s => s.State == StageState.Running);
         return new BurninRun
         {
             RunId = r.Id,
@@ -20,8 +20,8 @@ internal static class BurninMapping
             Device = r.Device,
             Serial = r.Serial,
             Profile = r.Profile,
-            State = Enum.Parse<RunState>(r.State),
-            Result = Enum.Parse<RunResult>(r.Result),
+            State = r.State,
+            Result = r.Result,
             Reasons = r.Reasons.ToArray(),
             Operator = r.Operator,
             QueuePosition = r.QueuePosition,
@@ -47,12 +47,12 @@ internal static class BurninMapping
             HostName = s.HostName,
             Serial = s.Serial,
             Stage = s.Stage,
-            State = Enum.Parse<StageState>(s.State),
+            State = s.State,
             Progress = s.Progress,
             Phase = s.Phase,
             Phases = s.Phases,
             Pattern = s.Pattern,
-            Paused = s.Paused && s.State == StageStates.Running,
+            Paused = s.Paused && s.State == StageState.Running,
             StartedAt = s.StartedAt?.UtcDateTime,
             FinishedAt = s.FinishedAt?.UtcDateTime,
             Elapsed = elapsed,

@@ -46,23 +46,21 @@ public sealed class GetBurninRunCommand : AsyncBurninCmdlet
         var host = NamePatterns.Parse(this, HostName);
         var query = new RunQuery(RunIds: RunId,
             States: State, Results: Result, Serial: serial, HostName: host);
-        var repo = new RunRepository(Store);
+        var burnin = new BurninFacade(Store);
         if (!Offline)
         {
-            // State and Result describe the answer after the refresh, so they must not narrow what is refreshed.
-            var targets = repo.Query(query with { States = null, Results = null, UnfinishedOnly = true }).Select(r => r.Id).ToList();
+            var targets = burnin.UnfinishedRunIds(query);
             if (targets.Count > 0) await BurninHosts.RefreshAsync(this, targets).ConfigureAwait(false);
         }
-        var runs = repo.Query(query);
+        var runs = burnin.Runs(query);
         if (runs.Count == 0) ReportUnknownNames(serial, host);
-        var stages = repo.Stages(runs.Select(r => r.Id).ToList(), includeLog: false);
-        foreach (var r in runs) WriteObject(BurninMapping.Run(r, stages));
+        foreach (var r in RunOutput.Of(burnin, runs)) WriteObject(r);
     }
 
     /// <summary>With no run to show, a plain -HostName or -Serial that names nothing known is an error naming it.</summary>
     private void ReportUnknownNames(Wildcard? serial, Wildcard? host)
     {
-        if (host is { HasWildcards: false } && Terminating(() => new HostRepository(Store).ListNamed(host.Literal!), host.Literal).Count == 0)
+        if (host is { HasWildcards: false } && Terminating(() => new HostsFacade(Store).Matching(host), host.Literal).Count == 0)
             WriteError(ErrorRecords.From(HostErrors.NotFound(host.Literal!, null), host.Literal));
         if (serial is not null) DriveLookup.ReportUnknownSerial(this, serial);
     }

@@ -24,14 +24,14 @@ public sealed class GetBurninStageCommand : AsyncBurninCmdlet
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var store = Store;
-        var repo = new RunRepository(store);
+        var burnin = new BurninFacade(store);
         if (!Offline)
         {
-            var targets = repo.Query(new RunQuery(RunIds: RunId, UnfinishedOnly: true)).Select(r => r.Id).ToList();
+            var targets = burnin.UnfinishedRunIds(new RunQuery(RunIds: RunId));
             if (targets.Count > 0) await BurninHosts.RefreshAsync(this, targets).ConfigureAwait(false);
         }
         var now = store.Clock.UtcNow;
-        foreach (var s in repo.Stages(RunId, IncludeLog))
+        foreach (var s in burnin.Stages(RunId, IncludeLog))
             WriteObject(BurninMapping.Stage(s, now));
     }
 }

@@ -48,44 +48,44 @@ public sealed class ResumeBurninRunCommand : AsyncBurninCmdlet
         var whatIf = IsWhatIf;
         // The host may know better than the store (a run killed since the last look): not under -WhatIf, which changes nothing.
         if (!whatIf) await BurninHosts.RefreshAsync(this, ids).ConfigureAwait(false);
-        var runs = new RunRepository(store).Query(new RunQuery(RunIds: ids));
+        var burnin = new BurninFacade(store);
+        var runs = burnin.Runs(new RunQuery(RunIds: ids));
         foreach (var missing in ids.Where(id => runs.All(r => r.Id != id)))
             WriteError(ErrorRecords.Create("RunNotFound", ErrorCategory.ObjectNotFound, $"There is no run {missing} in the store.", missing));
-        var hosts = BurninHosts.For(store, runs);
+        var hosts = burnin.HostsOf(runs);
         foreach (var orphan in runs.Where(r => hosts.All(h => h.Id != r.HostId)))
             WriteError(ErrorRecords.Create("RunHostUnknown", ErrorCategory.ObjectNotFound,
                 $"Run {orphan.Id} belongs to {orphan.HostName}, which is no longer registered; connect it again with Connect-BurninHost to resume the run.", orphan.Id));
-        var settings = new SettingsRepository(store).Get();
+        var settings = new ConfigFacade(store).Settings();
 
         // Where the drives answer now: a fresh inventory finds a drive that moved (sdb -> sdc) by its identity.
-        var reachable = hosts.Where(h => runs.Any(r => r.HostId == h.Id && r.State == RunStates.Interrupted)).ToList();
-        if (!whatIf) reachable = await InventoriedAsync(store, settings, reachable).ConfigureAwait(false);
+        var reachable = hosts.Where(h => runs.Any(r => r.HostId == h.Id && r.State == RunState.Interrupted)).ToList();
+        if (!whatIf) reachable = await InventoriedAsync(new InventoryFacade(store), settings, reachable).ConfigureAwait(false);
 
-        var resumer = new RunResumer(store);
-        var plans = Confirmed(resumer, runs, hosts, reachable, settings, actor, whatIf);
+        var plans = Confirmed(burnin, runs, hosts, reachable, settings, actor, whatIf);
         if (plans.Count == 0) return;
 
         var resumed = new List<long>();
         await HostFanOut.RunAsync(this, hosts.Where(h => plans.ContainsKey(h.Id)).ToList(),
-            (host, shell, ct) => resumer.ResumeAsync(HostContexts.For(host, settings, shell), plans[host.Id], actor, ct),
-            (_, result) => WriteResumed(store, result, resumed)).ConfigureAwait(false);
+            (host, shell, ct) => burnin.ResumeAsync(host, shell, plans[host.Id], settings, actor, ct),
+            (_, result) => WriteResumed(burnin, result, resumed)).ConfigureAwait(false);
         if (Wait && resumed.Count > 0)
             await RunWaiter.WaitAsync(this, resumed, TimeSpan.FromSeconds(PollSeconds), null).ConfigureAwait(false);
     }
 
     /// <summary>The hosts whose inventory could be read now; each one that could not gets its error.</summary>
-    private async Task<List<HostRecord>> InventoriedAsync(BurninStore store, BurninSettings settings, List<HostRecord> hosts)
+    private async Task<List<HostRecord>> InventoriedAsync(InventoryFacade inventory, BurninSettings settings, IReadOnlyList<HostRecord> hosts)
     {
         var failed = new HashSet<long>();
         await HostFanOut.RunAsync(this, hosts,
-            (host, shell, ct) => InventoryService.RefreshAsync(shell, host, store, settings, null, ct),
+            (host, shell, ct) => inventory.RefreshAsync(shell, host, settings, null, ct),
             (_, _) => { },
             (host, e) => { failed.Add(host.Id); WriteError(ErrorRecords.From(e, host.Name)); }).ConfigureAwait(false);
         return hosts.Where(h => !failed.Contains(h.Id)).ToList();
     }
 
     /// <summary>Checks each run (the run as target of a refusal) and confirms each resume; the confirmed plans by host id.</summary>
-    private Dictionary<long, List<ResumePlan>> Confirmed(RunResumer resumer, IReadOnlyList<RunRecord> runs, List<HostRecord> hosts,
+    private Dictionary<long, List<ResumePlan>> Confirmed(BurninFacade burnin, IReadOnlyList<RunRecord> runs, IReadOnlyList<HostRecord> hosts,
         List<HostRecord> reachable, BurninSettings settings, Actor actor, bool whatIf)
     {
         var plans = new Dictionary<long, List<ResumePlan>>();
@@ -93,9 +93,9 @@ public sealed class ResumeBurninRunCommand : AsyncBurninCmdlet
         {
             var host = hosts.FirstOrDefault(h => h.Id == run.HostId);
             if (host is null) continue;
-            if (run.State == RunStates.Interrupted && reachable.All(h => h.Id != host.Id)) continue; // its host's error is written
+            if (run.State == RunState.Interrupted && reachable.All(h => h.Id != host.Id)) continue; // its host's error is written
             ResumePlan? plan = null;
-            if (!PerItem(() => plan = resumer.Check(run, HostContexts.ForPlanning(host, settings), settings, actor, auditRefusals: !whatIf), run.Id) || plan is null)
+            if (!PerItem(() => plan = burnin.CheckResume(run, host, settings, actor, auditRefusals: !whatIf), run.Id) || plan is null)
                 continue;
             var d = plan.Drive;
             var moved = d.Device != run.Device ? $", interrupted at {run.Device}" : "";
@@ -110,13 +110,13 @@ public sealed class ResumeBurninRunCommand : AsyncBurninCmdlet
     }
 
     /// <summary>One host's answer: an error per refused run (it stays Interrupted), the resumed runs unless -Wait writes them later.</summary>
-    private void WriteResumed(BurninStore store, (IReadOnlyList<RunRecord> Resumed, IReadOnlyList<ResumeRefusal> Refused) result, List<long> resumed)
+    private void WriteResumed(BurninFacade burnin, (IReadOnlyList<RunRecord> Resumed, IReadOnlyList<ResumeRefusal> Refused) result, List<long> resumed)
     {
         foreach (var refusal in result.Refused)
             WriteError(ErrorRecords.Create("ResumeRefused", ErrorCategory.InvalidOperation,
                 $"Run {refusal.Run.Id} ({refusal.Run.Serial} on {refusal.Run.HostName}) was not resumed and stays Interrupted: {refusal.Reason}.", refusal.Run.Id));
         resumed.AddRange(result.Resumed.Select(r => r.Id));
         if (Wait) return;
-        foreach (var r in RunOutput.Of(store, result.Resumed)) WriteObject(r);
+        foreach (var r in RunOutput.Of(burnin, result.Resumed)) WriteObject(r);
     }
 }

@@ -1,14 +1,13 @@
 using NasBurnin.Engine.Burnin;
-using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Burnin;
 
 /// <summary>Runs as a cmdlet writes them: each with its stages, read in one query.</summary>
 internal static class RunOutput
 {
-    public static IEnumerable<BurninRun> Of(BurninStore store, IReadOnlyList<RunRecord> runs)
+    public static IEnumerable<BurninRun> Of(BurninFacade burnin, IReadOnlyList<RunRecord> runs)
     {
-        var stages = new RunRepository(store).Stages(runs.Select(r => r.Id).ToList(), includeLog: false);
+        var stages = burnin.Stages(runs.Select(r => r.Id).ToList(), includeLog: false);
         return runs.Select(r => BurninMapping.Run(r, stages));
     }
 }

@@ -16,14 +16,14 @@ internal static class RunWaiter
     public static async Task WaitAsync(BurninCmdlet cmdlet, IReadOnlyCollection<long> runIds, TimeSpan poll, TimeSpan? timeout)
     {
         var store = cmdlet.Store;
-        var repo = new RunRepository(store);
+        var burnin = new BurninFacade(store);
         var pending = new HashSet<long>(runIds);
         var started = DateTime.UtcNow;
         while (pending.Count > 0 && !cmdlet.Cancellation.IsCancellationRequested)
         {
             await BurninHosts.RefreshAsync(cmdlet, pending).ConfigureAwait(false);
-            var runs = repo.Query(new RunQuery(RunIds: pending.ToList()));
-            var stages = repo.Stages(pending.ToList(), includeLog: false);
+            var runs = burnin.Runs(new RunQuery(RunIds: pending.ToList()));
+            var stages = burnin.Stages(pending.ToList(), includeLog: false);
             var now = store.Clock.UtcNow;
             var mapped = runs.Select(r => BurninMapping.Run(r, stages)).ToList();
             var overall = mapped.Count == 0 ? 100 : mapped.Average(r => r.Progress);

@@ -48,23 +48,23 @@ public abstract class StartRunCommandBase : AsyncBurninCmdlet
         var actor = RequireOperator();
         var whatIf = IsWhatIf;
         var drives = _drives.DistinctBy(d => d.DriveId).ToDictionary(d => d.DriveId);
-        var starter = new RunStarter(store, InventorySmartReader.Instance);
+        var burnin = new BurninFacade(store);
         // Not under -WhatIf, which changes nothing: asking the hosts records what they say.
-        var stale = starter.UnfinishedRuns(drives.Keys);
+        var stale = burnin.UnfinishedRunsOf(drives.Keys);
         if (stale.Count > 0 && !whatIf) await BurninHosts.RefreshAsync(this, stale).ConfigureAwait(false);
-        var settings = new SettingsRepository(store).Get();
-        var planned = starter.Plan(drives.Keys, ProfileName, StagesFor, settings, actor, auditRefusals: !whatIf);
+        var settings = new ConfigFacade(store).Settings();
+        var planned = burnin.PlanStarts(drives.Keys, ProfileName, StagesFor, settings, actor, auditRefusals: !whatIf);
         var confirmed = Confirmed(planned, drives);
         if (confirmed.Count == 0) return;
 
         var started = new List<long>();
         await HostFanOut.RunAsync(this, confirmed.Keys.ToList(),
-            (host, shell, ct) => starter.StartAsync(host, shell, confirmed[host], settings, actor, ct),
+            (host, shell, ct) => burnin.StartAsync(host, shell, confirmed[host], settings, actor, ct),
             (_, runs) =>
             {
                 started.AddRange(runs.Select(r => r.Id));
                 if (Wait) return;
-                foreach (var run in RunOutput.Of(store, runs)) WriteObject(run);
+                foreach (var run in RunOutput.Of(burnin, runs)) WriteObject(run);
             }).ConfigureAwait(false);
         if (Wait && started.Count > 0)
             await RunWaiter.WaitAsync(this, started, TimeSpan.FromSeconds(PollSeconds), null).ConfigureAwait(false);

@@ -30,8 +30,8 @@ public sealed class StopBurninRunCommand : AsyncBurninCmdlet
     {
         var store = Store;
         var actor = RequireOperator();
-        var repo = new RunRepository(store);
-        var runs = repo.Query(new RunQuery(RunIds: _ids.Distinct().ToList()));
+        var burnin = new BurninFacade(store);
+        var runs = burnin.Runs(new RunQuery(RunIds: _ids.Distinct().ToList()));
         foreach (var missing in _ids.Distinct().Where(id => runs.All(r => r.Id != id)))
             WriteError(ErrorRecords.Create("RunNotFound", ErrorCategory.ObjectNotFound, $"There is no run {missing} in the store.", missing));
         var chosen = new List<RunRecord>();
@@ -46,21 +46,20 @@ public sealed class StopBurninRunCommand : AsyncBurninCmdlet
                 chosen.Add(r);
         }
         if (chosen.Count == 0) return;
-        var settings = new SettingsRepository(store).Get();
-        var service = new BurninService(store, InventorySmartReader.Instance);
-        var hosts = BurninHosts.For(store, chosen);
+        var settings = new ConfigFacade(store).Settings();
+        var hosts = burnin.HostsOf(chosen);
         foreach (var orphan in chosen.Where(r => hosts.All(h => h.Id != r.HostId)))
             WriteError(ErrorRecords.Create("RunHostUnknown", ErrorCategory.ObjectNotFound,
                 $"Run {orphan.Id} belongs to {orphan.HostName}, which is no longer registered; connect it again with Connect-BurninHost to stop the run.", orphan.Id));
         await HostFanOut.RunAsync<bool>(this, hosts,
             async (host, shell, ct) =>
             {
-                await service.StopAsync(HostContexts.For(host, settings, shell), chosen.Where(r => r.HostId == host.Id).ToList(), actor, settings, ct).ConfigureAwait(false);
+                await burnin.StopAsync(host, shell, chosen.Where(r => r.HostId == host.Id).ToList(), actor, settings, ct).ConfigureAwait(false);
                 return true;
             },
             (_, _) => { }).ConfigureAwait(false);
         if (!PassThru) return;
-        var after = repo.Query(new RunQuery(RunIds: chosen.Select(r => r.Id).ToList()));
-        foreach (var r in RunOutput.Of(store, after)) WriteObject(r);
+        var after = burnin.Runs(new RunQuery(RunIds: chosen.Select(r => r.Id).ToList()));
+        foreach (var r in RunOutput.Of(burnin, after)) WriteObject(r);
     }
 }

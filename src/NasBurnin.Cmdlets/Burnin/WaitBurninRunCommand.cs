@@ -36,8 +36,7 @@ public sealed class WaitBurninRunCommand : AsyncBurninCmdlet
     {
         // Piped input that held no run (a filter matched nothing) means nothing to wait for, not "everything".
         if (_ids.Count == 0 && MyInvocation.ExpectingInput) return;
-        var repo = new RunRepository(Store);
-        var ids = _ids.Count > 0 ? _ids.Distinct().ToList() : repo.Query(new RunQuery(UnfinishedOnly: true)).Select(r => r.Id).ToList();
+        var ids = _ids.Count > 0 ? _ids.Distinct().ToList() : new BurninFacade(Store).UnfinishedRunIds(new RunQuery());
         if (ids.Count == 0) return;
         await RunWaiter.WaitAsync(this, ids, TimeSpan.FromSeconds(PollSeconds), Timeout).ConfigureAwait(false);
     }

@@ -35,6 +35,13 @@ public abstract partial class BurninCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>The store's settings (<see cref="ConfigFacade"/>); a store that cannot be read is a terminating error naming it.</summary>
+    internal BurninSettings ReadSettings()
+    {
+        var store = Store;
+        return Terminating(() => new ConfigFacade(store).Settings(), store.Path);
+    }
+
     /// <summary>Runs an engine call; a failure becomes a terminating error with the item as target.</summary>
     internal T Terminating<T>(Func<T> call, object? target = null)
     {

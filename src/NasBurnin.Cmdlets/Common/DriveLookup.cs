@@ -11,7 +11,7 @@ internal static class DriveLookup
     {
         if (serial.HasWildcards) return;
         var store = cmdlet.Store;
-        var known = cmdlet.Terminating(() => new DriveRepository(store).Query(new DriveQuery { Serial = serial }), store.Path);
+        var known = cmdlet.Terminating(() => new InventoryFacade(store).Drives(new DriveQuery { Serial = serial }), store.Path);
         NamePatterns.ReportUnmatched(cmdlet, new[] { serial }, known.Select(d => d.Serial), DriveErrors.NotFound);
     }
 }

@@ -40,7 +40,7 @@ internal static class HostFanOut
         Action<HostRecord>? onStart)
     {
         private readonly ShellPool _pool = cmdlet.Session.Shells;
-        private readonly HostConnector _connector = new(cmdlet.Store);
+        private readonly HostsFacade _hosts = new(cmdlet.Store);
         private readonly CancellationToken _token = cmdlet.Cancellation;
         private readonly List<(HostRecord Host, BurninException Error)> _security = new(); // touched on the pipeline thread only
 
@@ -89,9 +89,9 @@ internal static class HostFanOut
             try
             {
                 onStart?.Invoke(host);
-                var shell = await _pool.GetAsync(host, _connector, _token).ConfigureAwait(false);
+                var shell = await _hosts.ShellAsync(_pool, host, _token).ConfigureAwait(false);
                 var result = await work(host, shell, _token).ConfigureAwait(false);
-                Record(_connector, host, null);
+                Record(_hosts, host, null);
                 return () => onResult(host, result);
             }
             catch (OperationCanceledException) when (_token.IsCancellationRequested)
@@ -100,22 +100,22 @@ internal static class HostFanOut
             }
             catch (BurninException e)
             {
-                Record(_connector, host, e);
+                Record(_hosts, host, e);
                 return e.Kind == ErrorKind.Security ? () => _security.Add((host, e)) : () => onError(host, e);
             }
             catch (Exception e) when (e is not PipelineStoppedException and not BurninCmdlet.TerminatingError)
             {
                 // Every worker exception is observed and becomes an error for its host (an unobserved one would be lost).
                 var wrapped = new BurninException("HostOperationFailed", ErrorKind.InvalidOperation, $"{host}: {e.Message}", e) { Target = host.Name };
-                Record(_connector, host, wrapped);
+                Record(_hosts, host, wrapped);
                 return () => onError(host, wrapped);
             }
         }
     }
 
-    private static void Record(HostConnector connector, HostRecord host, BurninException? error)
+    private static void Record(HostsFacade hosts, HostRecord host, BurninException? error)
     {
-        try { connector.RecordContact(host, error); }
+        try { hosts.RecordContact(host, error); }
         catch (BurninException) { } // the store's own trouble surfaces on the next store call; the host's outcome still counts
     }
 }

@@ -13,13 +13,13 @@ internal static class HostSelection
     /// </summary>
     public static List<HostRecord> Resolve(BurninCmdlet cmdlet, string[]? names, int? port, bool allowWildcards = true)
     {
-        var repo = new HostRepository(cmdlet.Store);
-        if (names is null || names.Length == 0) return repo.List(null, port).ToList();
+        var hosts = new HostsFacade(cmdlet.Store);
+        if (names is null || names.Length == 0) return hosts.Matching(null, port).ToList();
         var found = new List<HostRecord>();
         foreach (var name in names)
         {
             var pattern = allowWildcards ? NamePatterns.Parse(cmdlet, name)! : Wildcard.Exact(name);
-            var matches = pattern.HasWildcards ? repo.List(pattern, port) : repo.ListNamed(pattern.Literal!, port);
+            var matches = hosts.Matching(pattern, port);
             if (matches.Count == 0 && !pattern.HasWildcards)
                 cmdlet.WriteError(ErrorRecords.From(HostErrors.NotFound(pattern.Literal!, port), pattern.Literal));
             found.AddRange(matches.Where(m => found.All(f => f.Id != m.Id)));

@@ -67,7 +67,7 @@ public sealed class RunIdCompleter : StoreCompleter
         new CompletionLookups(store).Runs()
             .OrderByDescending(r => r.Id)
             .Select(r => new Candidate(r.Id.ToString(CultureInfo.InvariantCulture), r.Id.ToString(CultureInfo.InvariantCulture),
-                $"{r.Device} on {r.HostName} ({r.Serial ?? "no serial"}), {r.Profile}, {r.State}" + (r.Result is { } res && res != r.State ? $" {res}" : "")));
+                $"{r.Device} on {r.HostName} ({r.Serial ?? "no serial"}), {r.Profile}, {r.State}" + (r.Result.ToString() != r.State.ToString() ? $" {r.Result}" : "")));
 }
 
 /// <summary>-UserName: the operator accounts, with full name and admin/disabled flags.</summary>

@@ -4,7 +4,6 @@ using NasBurnin.Common;
 using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Inventory;
 using NasBurnin.Engine.Remote;
-using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Drives;
 
@@ -67,12 +66,12 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
             return;
         }
         var written = 0;
-        var store = Store;
-        var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
+        var settings = ReadSettings();
+        var inventory = new InventoryFacade(Store);
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
-        var wake = WakeDrives ? Waking(store, query) : new Dictionary<long, IReadOnlyCollection<string>?>();
+        var wake = WakeDrives ? Waking(inventory, query) : new Dictionary<long, IReadOnlyCollection<string>?>();
         await HostFanOut.RunAsync(this, Targets,
-            (host, shell, ct) => InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct,
+            (host, shell, ct) => inventory.RefreshAsync(shell, host, settings, timeout, ct,
                 wake.TryGetValue(host.Id, out var only), only),
             (host, refresh) =>
             {
@@ -95,12 +94,12 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
     /// -WakeDrives: per host, after ShouldProcess, the disks that may be woken: the ones the filters select (as the
     /// store knows them), or every disk without filters. Declined, the host is read without waking anything.
     /// </summary>
-    private Dictionary<long, IReadOnlyCollection<string>?> Waking(BurninStore store, DriveQuery query)
+    private Dictionary<long, IReadOnlyCollection<string>?> Waking(InventoryFacade inventory, DriveQuery query)
     {
         var wake = new Dictionary<long, IReadOnlyCollection<string>?>();
         foreach (var host in Targets)
         {
-            var only = Terminating(() => InventoryService.WakeOnly(store, host.Name, query), host.Name);
+            var only = Terminating(() => inventory.WakeOnly(host.Name, query), host.Name);
             if (only is { Count: 0 }) continue; // the filters select none of its drives: nothing to wake there
             var which = only is null ? "the drives in standby or sleep" : $"{string.Join(", ", only.Select(k => "/dev/" + k))} if in standby or sleep";
             if (ShouldProcess(host.Name, $"Wake {which} and read their SMART data (spins them up)")) wake[host.Id] = only;
@@ -112,12 +111,12 @@ public sealed class GetBurninDriveCommand : HostTargetCmdlet
     private void WriteStored(DriveQuery query)
     {
         var store = Store;
-        var drives = Terminating(() => new DriveRepository(store).Query(query), store.Path);
+        var drives = Terminating(() => new InventoryFacade(store).Drives(query), store.Path);
         if (!_allHosts && _offlineNames.Count > 0)
         {
             // The same grammar as the live call, where HostSelection reads -HostName against the hosts table.
             var patterns = NamePatterns.Parse(this, _offlineNames)!;
-            var registered = Terminating(() => new HostRepository(store).List(), store.Path).Select(h => h.Name);
+            var registered = Terminating(() => new HostsFacade(store).Matching(null), store.Path).Select(h => h.Name);
             NamePatterns.ReportUnmatched(this, patterns, drives.Select(d => d.HostName).Concat(registered), n => HostErrors.NotFound(n, null));
             drives = drives.Where(d => Wildcard.AnyMatch(patterns, d.HostName)).ToList();
         }

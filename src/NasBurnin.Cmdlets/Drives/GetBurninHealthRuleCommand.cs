@@ -2,7 +2,6 @@ using System.Management.Automation;
 using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Inventory;
-using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Drives;
 
@@ -32,11 +31,11 @@ public sealed class GetBurninHealthRuleCommand : BurninCmdlet
     protected override void ProcessRecord()
     {
         var store = Store;
-        var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
-        var service = new HealthRuleService(store);
+        var settings = ReadSettings();
+        var inventory = new InventoryFacade(store);
         var rules = ParameterSetName == "Drive"
-            ? Terminating(() => service.EffectiveFor(settings, Model, Serial), Serial ?? Model)
-            : Terminating(() => service.List(settings), store.Path);
+            ? Terminating(() => inventory.HealthRulesFor(settings, Model, Serial), Serial ?? Model)
+            : Terminating(() => inventory.HealthRules(settings), store.Path);
         foreach (var r in rules.Select(BurninHealthRule.From).Where(r => Counter is not { Length: > 0 } || Counter.Contains(r.Counter)))
             WriteObject(r);
     }

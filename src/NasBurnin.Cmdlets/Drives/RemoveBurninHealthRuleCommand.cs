@@ -65,9 +65,9 @@ public sealed class RemoveBurninHealthRuleCommand : BurninCmdlet
     private void Remove(BurninHealthCounter counter, HealthRuleScope scope, string match)
     {
         if (!ShouldProcess($"{counter} for {scope.ToString().ToLowerInvariant()} '{match}'", "Remove health rule override (the default applies again)")) return;
-        var store = Store;
+        var inventory = new InventoryFacade(Store);
         HealthRule? removed = null;
-        if (PerItem(() => removed = new HealthRuleService(store).Remove(BurninHealthRule.Engine(counter), scope, match, Reason, _actor!), match) && PassThru)
+        if (PerItem(() => removed = inventory.RemoveHealthRule(BurninHealthRule.Engine(counter), scope, match, Reason, _actor!), match) && PassThru)
             WriteObject(BurninHealthRule.From(removed!));
     }
 }

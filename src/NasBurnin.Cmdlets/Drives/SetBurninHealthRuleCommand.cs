@@ -40,19 +40,18 @@ public sealed class SetBurninHealthRuleCommand : BurninCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = Store;
         var actor = RequireAdmin("change health rules").Actor;
         var scope = ParameterSetName == "Serial" ? HealthRuleScope.Serial : HealthRuleScope.Model;
         var match = scope == HealthRuleScope.Serial ? Serial : Model;
         var bound = MyInvocation.BoundParameters;
         var change = new HealthRuleChange(BurninHealthRule.Engine(Counter), scope, match,
             bound.ContainsKey(nameof(WarnAt)), WarnAt, bound.ContainsKey(nameof(FailAt)), FailAt, Reason);
-        var service = new HealthRuleService(store);
+        var inventory = new InventoryFacade(Store);
         // Checked first, so -WhatIf refuses what the real call would.
-        var preview = Terminating(() => service.Preview(change), match);
+        var preview = Terminating(() => inventory.PreviewHealthRule(change), match);
         var target = $"{Counter} for {scope.ToString().ToLowerInvariant()} '{match}'";
         if (!ShouldProcess(target, $"Set health rule: WarnAt {Limit(preview.WarnAt)}, FailAt {Limit(preview.FailAt)}")) return;
-        var rule = Terminating(() => service.Set(change, actor), match);
+        var rule = Terminating(() => inventory.SetHealthRule(change, actor), match);
         if (PassThru) WriteObject(BurninHealthRule.From(rule));
     }
 

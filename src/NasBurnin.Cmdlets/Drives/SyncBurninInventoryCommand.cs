@@ -1,20 +1,17 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Management.Automation;
-using NasBurnin.Burnin;
 using NasBurnin.Common;
-using NasBurnin.Engine.Burnin;
 using NasBurnin.Engine.Common;
-using NasBurnin.Engine.Notifications;
 using NasBurnin.Engine.Inventory;
 using NasBurnin.Engine.Remote;
-using NasBurnin.Engine.Store;
+using NasBurnin.Engine.Reports;
 
 namespace NasBurnin.Drives;
 
 /// <summary>
 /// Sync-BurninInventory: refreshes the stored inventory and the unfinished runs of every registered host (or
-/// the named ones) in parallel, for scheduled tasks, then sends one notification per change (NotificationService).
+/// the named ones) in parallel, for scheduled tasks, then sends one notification per change (the Reports façade).
 /// It never prompts and writes no progress: one summary object per host, and for a host that failed also an
 /// error (so pwsh -Command exits 1); a message that could not be sent is a warning and stays queued for the next
 /// sync. Each host's last poll, last success and last error are recorded on the host.
@@ -40,7 +37,8 @@ public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         var store = Store;
-        var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
+        var settings = ReadSettings();
+        var inventory = new InventoryFacade(store);
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
         var clocks = new ConcurrentDictionary<long, Stopwatch>();
         TimeSpan Elapsed(HostRecord h) => clocks.TryGetValue(h.Id, out var w) ? w.Elapsed : TimeSpan.Zero;
@@ -49,10 +47,7 @@ public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
         await HostFanOut.RunAsync(this, Targets,
             async (host, shell, ct) =>
             {
-                var refresh = await InventoryService.RefreshAsync(shell, host, store, settings, timeout, ct).ConfigureAwait(false);
-                await new BurninService(store, InventorySmartReader.Instance).RefreshAsync(HostContexts.For(host, settings, shell), settings, ct).ConfigureAwait(false);
-                // Set-BurninConfig -AutoResume $true: Interrupted runs whose drives pass every check go on by themselves.
-                await new RunResumer(store).AutoResumeAsync(HostContexts.For(host, settings, shell), settings, source, ct).ConfigureAwait(false);
+                var refresh = await inventory.SyncAsync(shell, host, settings, timeout, source, ct).ConfigureAwait(false);
                 if (clocks.TryGetValue(host.Id, out var w)) w.Stop();
                 return refresh;
             },
@@ -67,7 +62,7 @@ public sealed class SyncBurninInventoryCommand : HostTargetCmdlet
 
         try
         {
-            var sent = await new NotificationService(store).DispatchAsync(Session.Actor, cancellationToken).ConfigureAwait(false);
+            var sent = await new ReportsFacade(store).DispatchAsync(Session.Actor, cancellationToken).ConfigureAwait(false);
             foreach (var failed in sent.Failures)
                 WriteWarning($"{failed.Error} The message \"{failed.Subject}\" stays queued and is sent again at the next sync.");
         }

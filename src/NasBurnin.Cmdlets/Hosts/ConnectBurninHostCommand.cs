@@ -5,7 +5,6 @@ using System.Management.Automation.Host;
 using NasBurnin.Common;
 using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Remote;
-using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Hosts;
 
@@ -98,13 +97,13 @@ public sealed class ConnectBurninHostCommand : AsyncBurninCmdlet
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var names = HostName.Length > 0 ? HostName : new[] { "localhost" };
-        var store = Store;
-        var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
+        var settings = ReadSettings();
+        var hosts = new HostsFacade(Store);
         foreach (var name in names)
         {
             try
             {
-                var outcome = await ConnectAsync(store, RemoteNames.RequireHostName(name), cancellationToken).ConfigureAwait(false);
+                var outcome = await ConnectAsync(hosts, RemoteNames.RequireHostName(name), cancellationToken).ConfigureAwait(false);
                 Session.Shells.Put(outcome.Host.Id, outcome.Shell);
                 if (outcome.Verdict == HostKeyVerdict.ReplacePinned)
                     WriteWarning($"The pinned host key of {outcome.Host} was replaced by {outcome.Host.HostKeySha256}, as -HostKeyFingerprint asked.");
@@ -121,16 +120,15 @@ public sealed class ConnectBurninHostCommand : AsyncBurninCmdlet
         }
     }
 
-    private async Task<ConnectOutcome> ConnectAsync(BurninStore store, string name, CancellationToken cancellationToken)
+    private async Task<ConnectOutcome> ConnectAsync(HostsFacade hosts, string name, CancellationToken cancellationToken)
     {
-        var request = BuildRequest(store, name);
-        var connector = new HostConnector(store);
-        var actor = connector.PlannedChanges(request).Count > 0
+        var request = BuildRequest(hosts, name);
+        var actor = hosts.PlannedChanges(request).Count > 0
             ? RequireAdmin("change the settings of a known host").Actor
             : Session.Actor;
         try
         {
-            return await connector.ConnectAsync(request, actor, cancellationToken).ConfigureAwait(false);
+            return await hosts.ConnectAsync(request, actor, cancellationToken).ConfigureAwait(false);
         }
         catch (HostKeyConfirmationRequired unknown)
         {
@@ -138,12 +136,12 @@ public sealed class ConnectBurninHostCommand : AsyncBurninCmdlet
             if (!trusted)
                 throw HostErrors.KeyNotTrusted(name, request.Port, unknown.Fingerprint, why);
             // Connect again expecting exactly the confirmed key: a different key now is a mismatch.
-            return await connector.ConnectAsync(request with { ExpectedFingerprint = unknown.Fingerprint }, actor, cancellationToken)
+            return await hosts.ConnectAsync(request with { ExpectedFingerprint = unknown.Fingerprint }, actor, cancellationToken)
                 .ConfigureAwait(false);
         }
     }
 
-    private ConnectRequest BuildRequest(BurninStore store, string name)
+    private ConnectRequest BuildRequest(HostsFacade hosts, string name)
     {
         bool? sudo = MyInvocation.BoundParameters.ContainsKey(nameof(UseSudo)) ? UseSudo.IsPresent : null;
         bool? loop = MyInvocation.BoundParameters.ContainsKey(nameof(IncludeLoopDevices)) ? IncludeLoopDevices.IsPresent : null;
@@ -154,7 +152,7 @@ public sealed class ConnectBurninHostCommand : AsyncBurninCmdlet
         var keyPath = KeyFilePath is null ? null : ResolveFilePath(KeyFilePath);
         var user = UserName
             ?? (string.IsNullOrEmpty(credential?.UserName) ? null : credential!.UserName.TrimStart('\\'))
-            ?? new HostRepository(store).Find(name, Port)?.UserName
+            ?? hosts.StoredUserName(name, Port)
             ?? Environment.UserName;
         return new ConnectRequest
         {

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using NasBurnin.Completion;
 using NasBurnin.Common;
-using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Hosts;
 
@@ -23,8 +22,7 @@ public sealed class GetBurninHostCommand : BurninCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = Store;
-        var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
+        var settings = ReadSettings();
         var pool = ModuleSession.Current.Shells;
         // A snapshot: Get-BurninHost | Remove-BurninHost must not change what is being enumerated.
         foreach (var h in Terminating(() => HostSelection.Resolve(this, HostName, Port)))

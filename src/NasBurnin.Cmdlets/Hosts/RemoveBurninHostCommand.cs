@@ -25,13 +25,13 @@ public sealed class RemoveBurninHostCommand : BurninCmdlet
 
     protected override void ProcessRecord()
     {
-        var repo = new HostRepository(Store);
+        var hosts = new HostsFacade(Store);
         var actor = RequireOperator(); // forgetting a pinned key is a security change: attribute it
         foreach (var host in HostSelection.Resolve(this, HostName, Port, allowWildcards: false))
         {
             if (!ShouldProcess($"{host} (pinned key {host.HostKeySha256 ?? "none"})", "Remove the host and forget its pinned key"))
                 continue;
-            if (PerItem(() => repo.Remove(host, actor), host.Name))
+            if (PerItem(() => hosts.Remove(host, actor), host.Name))
                 ModuleSession.Current.Shells.Close(host.Id);
         }
     }

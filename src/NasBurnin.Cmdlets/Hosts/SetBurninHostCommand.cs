@@ -2,7 +2,6 @@ using System.Management.Automation;
 using NasBurnin.Completion;
 using NasBurnin.Common;
 using NasBurnin.Engine.Remote;
-using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Hosts;
 
@@ -63,7 +62,7 @@ public sealed class SetBurninHostCommand : BurninCmdlet
         Tool(HostTools.Badblocks, BadblocksPath);
         Tool(HostTools.Lsblk, LsblkPath);
         Tool(HostTools.Findmnt, FindmntPath);
-        var changes = Terminating(() => HostRepository.Check(new HostChanges
+        var changes = Terminating(() => HostsFacade.CheckChanges(new HostChanges
         {
             ToolPaths = tools.Count > 0 ? tools : null,
             WorkDir = WorkDir,
@@ -72,21 +71,20 @@ public sealed class SetBurninHostCommand : BurninCmdlet
             IncludeLoopDevices = IncludeLoopDevices,
         }));
 
-        var store = Store;
         var actor = changes != new HostChanges() ? RequireAdmin("change host settings").Actor : null;
-        var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
-        var repo = new HostRepository(store);
+        var settings = ReadSettings();
+        var hosts = new HostsFacade(Store);
         var pool = ModuleSession.Current.Shells;
         foreach (var host in HostSelection.Resolve(this, HostName, Port))
         {
             var target = host.ToString();
             if (changes != new HostChanges() && ShouldProcess(target, $"Set {Describe(changes)}"))
             {
-                if (!PerItem(() => repo.Update(host.Id, changes, actor), host.Name)) continue;
+                if (!PerItem(() => hosts.Update(host.Id, changes, actor), host.Name)) continue;
             }
             if (PassThru)
             {
-                var updated = repo.Get(host.Id) ?? host;
+                var updated = hosts.Get(host.Id) ?? host;
                 WriteObject(BurninHost.From(updated, settings, pool.IsConnected(host.Id)));
             }
         }

@@ -2,7 +2,6 @@ using System.Management.Automation;
 using NasBurnin.Common;
 using NasBurnin.Engine.Common;
 using NasBurnin.Engine.Remote;
-using NasBurnin.Engine.Store;
 
 namespace NasBurnin.Hosts;
 
@@ -28,11 +27,10 @@ public sealed class TestBurninHostCommand : HostTargetCmdlet
 
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
-        var store = Store;
-        var settings = Terminating(() => new SettingsRepository(store).Get(), store.Path);
+        var settings = ReadSettings();
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
         await HostFanOut.RunAsync(this, Targets,
-            (host, shell, ct) => HostProbe.RunAsync(shell, host, settings, timeout, ct),
+            (host, shell, ct) => HostsFacade.ProbeAsync(shell, host, settings, timeout, ct),
             (host, probe) => WriteObject(BurninHostTest.From(host, probe)),
             (host, error) =>
             {

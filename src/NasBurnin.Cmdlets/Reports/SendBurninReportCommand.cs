@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using NasBurnin.Common;
 using NasBurnin.Engine.Notifications;
+using NasBurnin.Engine.Reports;
 
 namespace NasBurnin.Reports;
 
@@ -23,21 +24,21 @@ public sealed class SendBurninReportCommand : AsyncBurninCmdlet
 
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
-        var service = new NotificationService(Store);
-        var channels = Terminating(() => service.Targets(Name));
+        var reports = new ReportsFacade(Store);
+        var channels = Terminating(() => reports.SendTargets(Name));
         if (channels.Count == 0)
         {
             WriteWarning("No notification channel is enabled; nothing was sent. Set-BurninNotification adds one.");
             return;
         }
         var since = new DateTimeOffset(Since.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(Since, DateTimeKind.Local) : Since);
-        var plan = Terminating(() => service.PrepareDigest(since));
+        var plan = Terminating(() => reports.PrepareDigest(since));
         var actor = Session.Actor;
         foreach (var c in channels)
         {
             var attached = c.Kind == ChannelKind.Smtp && plan.Message.Attachments.Count > 0 ? $", {plan.Message.Attachments.Count} certificate(s) attached" : "";
             if (!ShouldProcess($"{c.Name} ({c.Kind} {c.Endpoint}, to {c.Recipients})", $"Send the report since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC{attached}")) continue;
-            var outcome = await service.SendAsync(c, plan.Message, actor, "digest", cancellationToken).ConfigureAwait(false);
+            var outcome = await reports.SendAsync(c, plan.Message, actor, "digest", cancellationToken).ConfigureAwait(false);
             WriteObject(BurninNotificationResult.From(outcome));
             if (!outcome.Sent)
                 WriteError(ErrorRecords.Create(outcome.ErrorId ?? "NotificationFailed", ErrorCategory.ConnectionError, outcome.Error!, c.Name));

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using NasBurnin.Common;
-using NasBurnin.Engine.Notifications;
+using NasBurnin.Engine.Reports;
 
 namespace NasBurnin.Reports;
 
@@ -20,15 +20,15 @@ public sealed class TestBurninNotificationCommand : AsyncBurninCmdlet
 
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
-        var service = new NotificationService(Store);
-        var channels = Terminating(() => service.Targets(Name));
+        var reports = new ReportsFacade(Store);
+        var channels = Terminating(() => reports.SendTargets(Name));
         if (channels.Count == 0)
             WriteWarning("No notification channel is enabled; nothing was sent. Set-BurninNotification adds one.");
         var actor = Session.Actor;
         foreach (var c in channels)
         {
             if (!ShouldProcess($"{c.Name} ({c.Kind} {c.Endpoint}, to {c.Recipients})", "Send a test message")) continue;
-            var outcome = await service.SendTestAsync(c, actor, cancellationToken).ConfigureAwait(false);
+            var outcome = await reports.SendTestAsync(c, actor, cancellationToken).ConfigureAwait(false);
             WriteObject(BurninNotificationResult.From(outcome));
             if (!outcome.Sent)
                 WriteError(ErrorRecords.Create(outcome.ErrorId ?? "NotificationFailed", ErrorCategory.ConnectionError, outcome.Error!, c.Name));

@@ -15,7 +15,7 @@ public static class StageStates
     public const string Interrupted = nameof(StageState.Interrupted);
 
     /// <summary>The stage is over with its work done (its whole share of the run's progress counts).</summary>
-    public static bool IsDone(string state) => state is Passed or Failed or Skipped;
+    public static bool IsDone(StageState state) => state is StageState.Passed or StageState.Failed or StageState.Skipped;
 }
 
 /// <summary>The names of <see cref="RunState"/> as the store and the runner write them.</summary>
@@ -30,7 +30,7 @@ public static class RunStates
 
     public static bool IsFinal(string state) => state is Finished or Aborted or Interrupted;
 
-    public static bool IsFinal(RunState state) => IsFinal(state.ToString());
+    public static bool IsFinal(RunState state) => state is RunState.Finished or RunState.Aborted or RunState.Interrupted;
 }
 
 /// <summary>Run results: Running until the run ends, then Pass or Fail from the evidence, or Aborted / Interrupted.</summary>
@@ -43,9 +43,10 @@ public static class RunResults
     public const string Interrupted = nameof(RunResult.Interrupted);
 }
 
+/// <summary>A run as the store holds it; its state and result are the shared enums (the store's names are read once, in <see cref="RunRepository"/>).</summary>
 public sealed record RunRecord(
     long Id, long DriveId, long? HostId, string HostName, string Device, string? Serial, string Profile,
-    string State, string Result, IReadOnlyList<string> Reasons, string Operator, string? RemoteId, string? WorkDir,
+    RunState State, RunResult Result, IReadOnlyList<string> Reasons, string Operator, string? RemoteId, string? WorkDir,
     int? QueuePosition, int EventsSeen, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
 {
     /// <summary>How many times the run was resumed after an interruption.</summary>
@@ -53,7 +54,7 @@ public sealed record RunRecord(
 }
 
 public sealed record StageRecord(
-    long Id, long RunId, int Ordinal, StageKind Stage, string State, double? Progress, int? Phase, int? Phases,
+    long Id, long RunId, int Ordinal, StageKind Stage, StageState State, double? Progress, int? Phase, int? Phases,
     string? Pattern, bool Paused, string? Summary, string? LogText, string Operator,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? LastProgressAt, string? Serial, string HostName);
 

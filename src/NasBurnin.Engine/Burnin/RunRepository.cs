@@ -73,7 +73,8 @@ public sealed partial class RunRepository
             list.Add(new RunRecord(
                 r.GetInt64(r.GetOrdinal("id")), r.GetInt64(r.GetOrdinal("drive_id")), r.NullableInt64("host_id"),
                 r.GetString(r.GetOrdinal("host_name")), r.GetString(r.GetOrdinal("device_path")), r.NullableString("serial"),
-                r.GetString(r.GetOrdinal("profile")), r.GetString(r.GetOrdinal("state")), r.NullableString("result") ?? RunResults.Running,
+                r.GetString(r.GetOrdinal("profile")), Enum.Parse<RunState>(r.GetString(r.GetOrdinal("state"))),
+                Enum.Parse<RunResult>(r.NullableString("result") ?? RunResults.Running),
                 ReadReasons(r.NullableString("reasons")), r.GetString(r.GetOrdinal("operator")), r.NullableString("remote_id"),
                 r.NullableString("work_dir"), (int?)r.NullableInt64("queue_position"), (int)(r.NullableInt64("events_seen") ?? 0),
                 StoreTime.Parse(r.GetString(r.GetOrdinal("created_at"))), r.NullableTime("started_at"), r.NullableTime("finished_at"))
@@ -101,7 +102,7 @@ public sealed partial class RunRepository
         {
             list.Add(new StageRecord(
                 r.GetInt64(r.GetOrdinal("id")), r.GetInt64(r.GetOrdinal("run_id")), (int)r.GetInt64(r.GetOrdinal("ordinal")),
-                Enum.Parse<StageKind>(r.GetString(r.GetOrdinal("stage"))), r.GetString(r.GetOrdinal("state")),
+                Enum.Parse<StageKind>(r.GetString(r.GetOrdinal("stage"))), Enum.Parse<StageState>(r.GetString(r.GetOrdinal("state"))),
                 r.NullableDouble("progress"), (int?)r.NullableInt64("phase"), (int?)r.NullableInt64("phases"), r.NullableString("pattern"),
                 (r.NullableInt64("paused") ?? 0) != 0, r.NullableString("summary"), r.NullableString("log"), r.GetString(r.GetOrdinal("operator")),
                 r.NullableTime("started_at"), r.NullableTime("finished_at"), r.NullableTime("last_progress_at"),
@@ -111,14 +112,14 @@ public sealed partial class RunRepository
     });
 
     /// <summary>A run's state and how many runner events it has audited, as its row holds them now.</summary>
-    internal sealed record RunProgressRow(string State, int EventsSeen);
+    internal sealed record RunProgressRow(RunState State, int EventsSeen);
 
     /// <summary>Re-reads a run's state inside the caller's write transaction (another process may have moved it on).</summary>
     internal static RunProgressRow? CurrentState(SqliteConnection c, SqliteTransaction tx, long runId)
     {
         using var cmd = c.Command(tx, "SELECT state, events_seen FROM burnin_runs WHERE id = $id", ("$id", runId));
         using var r = cmd.ExecuteReader();
-        return r.Read() ? new RunProgressRow(r.GetString(0), (int)r.GetInt64(1)) : null;
+        return r.Read() ? new RunProgressRow(Enum.Parse<RunState>(r.GetString(0)), (int)r.GetInt64(1)) : null;
     }
 
     /// <summary>What one refresh learned about a run; null fields keep what the row holds.</summary>

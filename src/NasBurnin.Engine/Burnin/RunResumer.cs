@@ -32,7 +32,7 @@ public sealed class RunResumer
     /// <param name="auditRefusals">False under -WhatIf, and for AutoResume (which tries again at every sync).</param>
     public ResumePlan Check(RunRecord run, HostContext host, BurninSettings settings, Actor actor, bool auditRefusals)
     {
-        if (run.State != RunStates.Interrupted)
+        if (run.State != RunState.Interrupted)
             throw Refuse(run, "RunNotInterrupted", ErrorKind.InvalidOperation,
                 $"Run {run.Id} on {run.HostName} is {run.State}; only an Interrupted run can be resumed" + (RunStates.IsFinal(run.State) ? ". Start a new run instead." : "."));
         if (run.RemoteId is null)
@@ -49,7 +49,7 @@ public sealed class RunResumer
         var drive = planner.LoadDrive(run.DriveId);
         if (!string.Equals(drive.Serial, run.Serial, StringComparison.Ordinal))
             throw Refuse(run, "DriveIdentityChanged", ErrorKind.InvalidData, $"Run {run.Id} was on serial {run.Serial}, but its drive record now says {drive.Serial}; it is not resumed.");
-        var left = runs.Stages(new[] { run.Id }, includeLog: false).Where(s => s.State != StageStates.Passed).Select(s => s.Stage).ToList();
+        var left = runs.Stages(new[] { run.Id }, includeLog: false).Where(s => s.State != StageState.Passed).Select(s => s.Stage).ToList();
         try
         {
             var plan = planner.Plan(drive, run.Profile, left, host, settings, actor, 0, auditRefusals);
@@ -129,7 +129,7 @@ public sealed class RunResumer
         RunRepository.Requeue(c, tx, p.Run.Id, p.Drive.Device);
         RunRepository.ReopenInterruptedStages(c, tx, p.Run.Id);
         // The snapshots stored when the run was called Interrupted come again when it ends (the host keeps smart-pre.json).
-        c.Execute(tx, "DELETE FROM smart_snapshots WHERE run_id = $id", ("$id", p.Run.Id));
+        RunRepository.DeleteSnapshots(c, tx, p.Run.Id);
         var moved = p.Drive.Device != p.Run.Device ? $" (it was at {p.Run.Device} when interrupted)" : "";
         AuditLog.Record(c, tx, _store.Clock, "run_resumed", actor,
             $"run {p.Run.Id} resumed ({p.Run.ResumeCount + 1}) on {p.Drive.Device}{moved}" + (p.UnlockedRole is { } role ? $", consumed the {role} unlock" : "") +

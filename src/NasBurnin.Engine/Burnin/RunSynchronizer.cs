@@ -96,7 +96,7 @@ public sealed class RunSynchronizer
             RunChangeEvents.Ended(c, tx, run, result, reasons, remote.Events.Any(e => e.Type == "overheat"), now);
             return (result, reasons);
         }
-        if (state == RunStates.Stalled && run.State != RunStates.Stalled)
+        if (state == RunStates.Stalled && run.State != RunState.Stalled)
             RunChangeEvents.Stalled(c, tx, run, _settings.StallHours, now);
         else if (remote.Survivors is { } survivors)
             return (null, new[] { $"the runner on {run.HostName} stopped, but processes of its run are still alive after SIGKILL: {survivors}. " +
@@ -166,31 +166,7 @@ public sealed class RunSynchronizer
     private void StoreSnapshots(SqliteConnection c, SqliteTransaction tx, RunRecord run, RemoteRunStatus remote, DateTimeOffset now)
     {
         foreach (var (kind, json) in new[] { ("pre", remote.SmartPre), ("post", remote.SmartPost) })
-        {
-            if (json is null) continue;
-            var e = _readSmart(json);
-            using var cmd = c.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = """
-                INSERT INTO smart_snapshots(drive_id, run_id, kind, taken_at, health, temperature_c, reallocated, pending, offline_uncorrectable,
-                    crc_errors, nvme_critical_warning, nvme_media_errors, raw_json)
-                VALUES ($d, $r, $k, $t, $h, $temp, $re, $pe, $ou, $crc, $cw, $me, $raw)
-                """;
-            cmd.Parameters.AddWithValue("$d", run.DriveId);
-            cmd.Parameters.AddWithValue("$r", run.Id);
-            cmd.Parameters.AddWithValue("$k", kind);
-            cmd.Parameters.AddWithValue("$t", StoreTime.Format(now));
-            cmd.Parameters.AddWithValue("$h", e?.HealthPassed is { } h ? (h ? nameof(Inventory.SmartHealth.Passed) : nameof(Inventory.SmartHealth.Failed)) : DBNull.Value);
-            cmd.Parameters.AddWithValue("$temp", (object?)e?.TemperatureC ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$re", (object?)e?.Reallocated ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$pe", (object?)e?.Pending ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$ou", (object?)e?.OfflineUncorrectable ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$crc", (object?)e?.CrcErrors ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$cw", (object?)e?.NvmeCriticalWarning ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$me", (object?)e?.NvmeMediaErrors ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$raw", json);
-            cmd.ExecuteNonQuery();
-        }
+            if (json is not null) RunRepository.SaveSnapshot(c, tx, run, kind, json, _readSmart(json), now);
     }
 
     private void MarkGone(SqliteConnection c, SqliteTransaction tx, RunRecord run, DateTimeOffset now)

@@ -10,7 +10,7 @@ namespace NasBurnin.Engine.Common;
 
 /// <summary>
 /// What tab completion offers, read from the store only (no SSH on Tab). Each answer comes from the
-/// table's owner; the completers only format it.
+/// feature's façade; the completers only format it.
 /// </summary>
 public sealed class CompletionLookups
 {
@@ -18,10 +18,10 @@ public sealed class CompletionLookups
 
     public CompletionLookups(BurninStore store) => _store = store;
 
-    public IReadOnlyList<HostRecord> Hosts() => new HostRepository(_store).List();
+    public IReadOnlyList<HostRecord> Hosts() => new HostsFacade(_store).Matching(null);
 
     /// <summary>The drives present in the latest inventory (missing ones left out).</summary>
-    public IReadOnlyList<DriveInfo> PresentDrives() => new DriveRepository(_store).Query(new DriveQuery { IncludeMissing = false });
+    public IReadOnlyList<DriveInfo> PresentDrives() => new InventoryFacade(_store).Drives(new DriveQuery { IncludeMissing = false });
 
     /// <summary>The present drives a stage may run on: all of them, or only those a destructive stage may erase now.</summary>
     public IEnumerable<DriveInfo> RunnableDrives(bool destructive)
@@ -32,7 +32,7 @@ public sealed class CompletionLookups
             .Where(d => !destructive || safety.AllowsDestructive(d.Id!.Value, d.Serial, d.Role.ToString()));
     }
 
-    public IReadOnlyList<RunRecord> Runs() => new RunRepository(_store).Query(new RunQuery());
+    public IReadOnlyList<RunRecord> Runs() => new BurninFacade(_store).Runs(new RunQuery());
 
     public IReadOnlyList<UserRecord> Users() => new OperatorsFacade(_store).ListUsers();
 

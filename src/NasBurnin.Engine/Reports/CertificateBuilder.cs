@@ -21,7 +21,7 @@ internal static partial class CertificateBuilder
         var identity = post?.HasDeviceData == true ? post : pre;
         var (rows, note) = SmartComparison.Rows(e.SmartPre, e.SmartPost);
         var chart = TemperatureChartBuilder.Build(e.Temperatures, temperatureLimitC);
-        var verdict = RunStates.IsFinal(run.State) ? run.Result : run.State;
+        var verdict = RunStates.IsFinal(run.State) ? run.Result.ToString() : run.State.ToString();
         return new Certificate
         {
             RunId = run.Id,
@@ -41,9 +41,9 @@ internal static partial class CertificateBuilder
             Verdict = verdict,
             VerdictStyle = ReportStyles.ForResult(verdict),
             Reasons = run.Reasons.Count > 0 ? run.Reasons
-                : RunStates.IsFinal(run.State) ? new[] { "No reason was recorded." } : new[] { $"The run is {run.State.ToLowerInvariant()}; the verdict comes when it ends." },
+                : RunStates.IsFinal(run.State) ? new[] { "No reason was recorded." } : new[] { $"The run is {run.State.ToString().ToLowerInvariant()}; the verdict comes when it ends." },
             Stages = e.Stages.OrderBy(s => s.Ordinal).Select(s => new CertificateStage(
-                s.Ordinal, s.Stage.ToString(), s.State, ReportStyles.ForResult(s.State), ReportFormat.Time(s.StartedAt),
+                s.Ordinal, s.Stage.ToString(), s.State.ToString(), ReportStyles.ForResult(s.State.ToString()), ReportFormat.Time(s.StartedAt),
                 ReportFormat.Duration(s.StartedAt is { } st ? (s.FinishedAt ?? now) - st : null), s.Summary, BadBlocks(s))).ToList(),
             Attributes = rows,
             AttributesNote = note,

@@ -28,7 +28,7 @@ internal static class FleetBuilder
     {
         var row = RowMaker(d, now);
         var inProgress = d.Runs.Where(r => !RunStates.IsFinal(r.State))
-            .OrderBy(r => r.HostName, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.State == RunStates.Queued).ThenBy(r => r.QueuePosition).ThenBy(r => r.Id)
+            .OrderBy(r => r.HostName, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.State == RunState.Queued).ThenBy(r => r.QueuePosition).ThenBy(r => r.Id)
             .Select(row).ToList();
         var finishedRuns = d.Runs.Where(r => RunStates.IsFinal(r.State) && r.FinishedAt >= since).OrderByDescending(r => r.FinishedAt).ThenByDescending(r => r.Id).ToList();
         return new FleetStatus
@@ -42,7 +42,7 @@ internal static class FleetBuilder
             Attention = Attention(d, since),
             Hosts = Hosts(d),
             DriveCount = d.Drives.Count(x => x.MissingSince is null),
-            FailedRunIds = finishedRuns.Where(r => r.Result == RunResults.Fail).Select(r => r.Id).ToList(),
+            FailedRunIds = finishedRuns.Where(r => r.Result == RunResult.Fail).Select(r => r.Id).ToList(),
         };
     }
 
@@ -54,17 +54,17 @@ internal static class FleetBuilder
         return r =>
         {
             var stages = stagesByRun.TryGetValue(r.Id, out var list) ? list : Array.Empty<StageRecord>();
-            var current = stages.FirstOrDefault(s => s.State == StageStates.Running);
+            var current = stages.FirstOrDefault(s => s.State == StageState.Running);
             var progress = RunProgress.Overall(r, stages);
             var eta = current is null ? null : RunProgress.StageEta(current, now);
             drives.TryGetValue(r.DriveId, out var drive);
-            var final = RunStates.IsFinal(r.State);
-            return new FleetRun(r.Id, r.HostName, r.Device, r.Serial ?? "", drive?.Model ?? "", r.Profile, r.State, final ? r.Result : r.State,
-                ReportStyles.ForResult(final ? r.Result : r.State),
+            var shown = RunStates.IsFinal(r.State) ? r.Result.ToString() : r.State.ToString();
+            return new FleetRun(r.Id, r.HostName, r.Device, r.Serial ?? "", drive?.Model ?? "", r.Profile, r.State.ToString(), shown,
+                ReportStyles.ForResult(shown),
                 current is null ? null : $"{current.Stage} ({current.Ordinal}/{stages.Count})" + (current.Paused ? ", paused for heat" : ""),
                 ReportFormat.Percent(progress), Math.Clamp(progress, 0, 100),
                 eta is { } e ? ReportFormat.Duration(e) + " (this stage)" : null,
-                r.State == RunStates.Queued && r.QueuePosition is { } q ? $"#{q}" : null,
+                r.State == RunState.Queued && r.QueuePosition is { } q ? $"#{q}" : null,
                 ReportFormat.Time(r.StartedAt ?? r.CreatedAt), ReportFormat.Time(r.FinishedAt),
                 ReportFormat.Duration((r.FinishedAt ?? now) - (r.StartedAt ?? r.CreatedAt)), string.Join("; ", r.Reasons));
         };
@@ -109,7 +109,7 @@ internal static class FleetBuilder
     private static List<HostSummary> Hosts(FleetData d) =>
         d.Hosts.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase).Select(h => new HostSummary(h.Name,
             d.Drives.Count(x => x.MissingSince is null && string.Equals(x.HostName, h.Name, StringComparison.OrdinalIgnoreCase)),
-            d.Runs.Count(r => r.HostId == h.Id && r.State is RunStates.Running or RunStates.Stalled),
-            d.Runs.Count(r => r.HostId == h.Id && r.State == RunStates.Queued),
+            d.Runs.Count(r => r.HostId == h.Id && r.State is RunState.Running or RunState.Stalled),
+            d.Runs.Count(r => r.HostId == h.Id && r.State == RunState.Queued),
             ReportFormat.Time(h.LastSuccessAt), h.LastError)).ToList();
 }

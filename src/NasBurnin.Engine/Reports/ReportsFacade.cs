@@ -5,7 +5,8 @@ using NasBurnin.Engine.Store;
 namespace NasBurnin.Engine.Reports;
 
 /// <summary>
-/// The Reports feature, as the cmdlets see it (Export-BurninReport, Get-/Set-/Remove-BurninNotification):
+/// The Reports feature, as the cmdlets see it (Export-BurninReport, Send-BurninReport, Get-/Set-/Remove-/Test-BurninNotification,
+/// and the notifications Sync-BurninInventory sends):
 /// certificates and the fleet page (<see cref="ReportService"/>, reading runs, stages, temperatures and
 /// health history), and the notification channels (<see cref="NotificationService"/>, which owns the
 /// <c>notification_*</c> tables through <see cref="ChannelRepository"/> and <see cref="Outbox"/>).
@@ -36,4 +37,20 @@ public sealed class ReportsFacade
     public ChannelStatus SetChannel(NotificationChannel proposed, Actor actor) => new NotificationService(_store).Set(proposed, actor);
 
     public void RemoveChannel(string name, Actor actor) => new NotificationService(_store).Remove(name, actor);
+
+    /// <summary>The enabled channels a send goes to: all of them, or those the names (wildcards) select.</summary>
+    public IReadOnlyList<NotificationChannel> SendTargets(IReadOnlyList<string>? names) => new NotificationService(_store).Targets(names);
+
+    /// <summary>The digest Send-BurninReport sends: the fleet page since <paramref name="since"/>, with the failed runs' certificates.</summary>
+    public DigestPlan PrepareDigest(DateTimeOffset since) => new NotificationService(_store).PrepareDigest(since);
+
+    /// <summary>Sends one message through one channel, audited; the outcome says whether it went.</summary>
+    public Task<SendOutcome> SendAsync(NotificationChannel channel, NotificationMessage message, Actor actor, string what, CancellationToken ct) =>
+        new NotificationService(_store).SendAsync(channel, message, actor, what, ct);
+
+    public Task<SendOutcome> SendTestAsync(NotificationChannel channel, Actor actor, CancellationToken ct) =>
+        new NotificationService(_store).SendTestAsync(channel, actor, ct);
+
+    /// <summary>Sends the queued change notifications; a message that could not be sent stays queued.</summary>
+    public Task<DispatchResult> DispatchAsync(Actor actor, CancellationToken ct) => new NotificationService(_store).DispatchAsync(actor, ct);
 }

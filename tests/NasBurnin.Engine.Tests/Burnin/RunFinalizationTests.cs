@@ -58,7 +58,7 @@ public sealed class RunFinalizationTests : IDisposable
         sync.Apply(seenByBoth, Finished(), Array.Empty<string>());
         Assert.Equal(2, Count($"SELECT count(*) FROM smart_snapshots WHERE run_id = {seenByBoth.Id}"));
         Assert.Equal(1, Count("SELECT count(*) FROM audit_events WHERE type = 'heat_paused'"));
-        Assert.Equal(RunStates.Finished, new RunRepository(_store).Query(new RunQuery(RunIds: new[] { seenByBoth.Id })).Single().State);
+        Assert.Equal(RunState.Finished, new RunRepository(_store).Query(new RunQuery(RunIds: new[] { seenByBoth.Id })).Single().State);
     }
 
     [Fact]

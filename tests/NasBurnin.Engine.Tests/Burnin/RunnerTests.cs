@@ -63,8 +63,8 @@ public class RunnerTests
         var run = await RunToEnd(rig, TestNas.InsertDrive(rig.Store.Path, d, "Free"), new[] { StageKind.SmartShort, StageKind.SurfaceValidate, StageKind.SmartPostCheck });
         var stages = new RunRepository(rig.Store).Stages(new[] { run.Id }, includeLog: true);
         foreach (var s in stages) _out.WriteLine($"{s.Stage} {s.State} {s.Progress} {s.Summary}\n{s.LogText}");
-        Assert.Equal(RunResults.Pass, run.Result);
-        Assert.All(stages, s => Assert.Equal("Passed", s.State));
+        Assert.Equal(RunResult.Pass, run.Result);
+        Assert.All(stages, s => Assert.Equal(StageState.Passed, s.State));
         var surface = stages.Single(s => s.Stage == StageKind.SurfaceValidate);
         Assert.Equal(100, surface.Progress);
         Assert.Equal(8, surface.Phases);
@@ -81,7 +81,7 @@ public class RunnerTests
         var d = rig.Nas.DriveBySerial("NBTBAD1");
         var run = await RunToEnd(rig, TestNas.InsertDrive(rig.Store.Path, d, "Free"), new[] { StageKind.SurfaceValidate, StageKind.SmartPostCheck });
         foreach (var r in run.Reasons) _out.WriteLine(r);
-        Assert.Equal(RunResults.Fail, run.Result);
+        Assert.Equal(RunResult.Fail, run.Result);
         var reason = Assert.Single(run.Reasons, r => r.StartsWith("SurfaceValidate", StringComparison.Ordinal));
         // The sandbox fails 8 KiB at 32 MiB; the run's block size decides which block numbers that is.
         var block = BadblocksArguments.For(d.GetProperty("sizeBytes").GetInt64(), null, false).BlockSize;
@@ -90,7 +90,7 @@ public class RunnerTests
         for (var b = first; b < first + count; b++) Assert.Contains(b.ToString(System.Globalization.CultureInfo.InvariantCulture), reason);
         Assert.Contains($"{count} bad blocks", reason);
         var stages = new RunRepository(rig.Store).Stages(new[] { run.Id }, includeLog: false);
-        Assert.Equal("Skipped", stages.Single(s => s.Stage == StageKind.SmartPostCheck).State);
+        Assert.Equal(StageState.Skipped, stages.Single(s => s.Stage == StageKind.SmartPostCheck).State);
     }
 
     [SkippableFact]
@@ -107,7 +107,7 @@ public class RunnerTests
         {
             File.WriteAllText(Path.Combine(mnt, "marker.txt"), "precious");
             var run = await RunToEnd(rig, TestNas.InsertDrive(rig.Store.Path, d, "Free"), new[] { StageKind.SurfaceValidate });
-            Assert.Equal(RunResults.Fail, run.Result);
+            Assert.Equal(RunResult.Fail, run.Result);
             Assert.Contains(run.Reasons, r => r.Contains("refused", StringComparison.Ordinal) && r.Contains("mounted", StringComparison.Ordinal));
             Assert.Equal("precious", File.ReadAllText(Path.Combine(mnt, "marker.txt")));
         }
@@ -128,8 +128,8 @@ public class RunnerTests
             spec => spec with { ShortTimeout = TimeSpan.FromSeconds(4) });
         var stage = new RunRepository(rig.Store).Stages(new[] { run.Id }, includeLog: true).Single();
         _out.WriteLine($"{stage.State}: {stage.Summary}\n{stage.LogText}");
-        Assert.Equal(RunResults.Fail, run.Result);
-        Assert.Equal("Failed", stage.State);
+        Assert.Equal(RunResult.Fail, run.Result);
+        Assert.Equal(StageState.Failed, stage.State);
         Assert.Contains("the short self-test was never seen running and the self-test log did not change within", stage.Summary);
     }
 }

@@ -8,36 +8,25 @@ namespace NasBurnin.Engine.Burnin;
 public sealed record PlannedStart(long DriveId, HostRecord? Host, RunPlan? Plan, BurninException? Error);
 
 /// <summary>
-/// The Burnin feature's door for Start-BurninRun and Start-BurninStage: finds each drive's host, plans its
-/// run (roles, unlocks, one run per drive: <see cref="BurninPlanner"/>) and starts the confirmed plans of a
-/// host in one round trip. The caller confirms each plan in between and talks to the user.
+/// The Burnin façade's starts (Start-BurninRun, Start-BurninStage): finds each drive's host, plans its run
+/// (roles, unlocks, one run per drive: <see cref="BurninPlanner"/>) and starts the confirmed plans of a host in
+/// one round trip. The caller confirms each plan in between and talks to the user.
 /// </summary>
-public sealed class RunStarter
+public sealed partial class BurninFacade
 {
-    private readonly BurninStore _store;
-    private readonly BurninPlanner _planner;
-    private readonly BurninService _service;
-
-    public RunStarter(BurninStore store, ISmartReader smart)
-    {
-        _store = store;
-        _planner = new BurninPlanner(store, smart);
-        _service = new BurninService(store, smart);
-    }
-
     /// <summary>
     /// The runs of these drives the store still calls unfinished: they may have ended on their host since the
     /// last refresh, so the caller asks the hosts before planning (else a finished run refuses the drive as DriveBusy).
     /// </summary>
-    public IReadOnlyList<long> UnfinishedRuns(IReadOnlyCollection<long> driveIds) =>
-        new RunRepository(_store).Query(new RunQuery(UnfinishedOnly: true)).Where(r => driveIds.Contains(r.DriveId)).Select(r => r.Id).ToList();
+    public IReadOnlyList<long> UnfinishedRunsOf(IReadOnlyCollection<long> driveIds) =>
+        _runs.Query(new RunQuery(UnfinishedOnly: true)).Where(r => driveIds.Contains(r.DriveId)).Select(r => r.Id).ToList();
 
     /// <summary>
     /// Plans a run for each drive (once each, in the given order): first the drives that cannot be planned at all
     /// (unknown drive, no registered host, no stages), then, host by host in order of first appearance, each
     /// drive's plan or refusal. Refusals are audited when <paramref name="auditRefusals"/> (not under -WhatIf).
     /// </summary>
-    public IReadOnlyList<PlannedStart> Plan(IEnumerable<long> driveIds, string profileName,
+    public IReadOnlyList<PlannedStart> PlanStarts(IEnumerable<long> driveIds, string profileName,
         Func<BurninPlanner, DriveFacts, IReadOnlyList<StageKind>> stagesFor, BurninSettings settings, Actor actor, bool auditRefusals)
     {
         var results = new List<PlannedStart>();
